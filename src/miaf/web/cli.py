@@ -1,0 +1,100 @@
+"""Web sub-commands of ``miaf``: serve, demo, createuser, and ``manage`` (Django's commands)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "miaf.web.settings")
+    import django
+
+    django.setup()
+
+
+def run_manage(argv: list[str]) -> int:
+    """``miaf manage migrate`` → ``django-admin migrate`` with miaf's settings."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "miaf.web.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["miaf manage", *argv])
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    if not args.no_migrate:
+        call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    bind = f"{args.host}:{args.port}"
+    print(f"miaf: serving on http://{bind}/ (gunicorn, {args.workers} workers)", flush=True)
+    cmd = [
+        sys.executable, "-m", "gunicorn", "miaf.web.wsgi:application",
+        "--bind", bind, "--workers", str(args.workers), "--access-logfile", "-", "--timeout", "120",
+    ]  # fmt: skip
+    os.execv(sys.executable, cmd)
+    return 0  # pragma: no cover  (execv does not return)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    setup_django()
+    from miaf.web.demo import load_demo
+
+    summary = load_demo(families=args.families, seed=args.seed, reset=args.reset, only_if_empty=args.if_empty)
+    for line in summary.lines():
+        print(line)
+    return 0
+
+
+def _createuser(args: argparse.Namespace) -> int:
+    setup_django()
+    from miaf.web.accounts.services import create_user
+
+    password = args.password or os.environ.get("MIAF_PASSWORD")
+    if not password:
+        import getpass
+
+        password = getpass.getpass("Contraseña / password: ")
+    user = create_user(
+        username=args.username,
+        password=password,
+        role=args.role,
+        organisation=args.organisation,
+        groups=[g for g in (args.groups or "").split(",") if g],
+        email=args.email or "",
+    )
+    print(f"miaf: user {user.username} created with role {args.role}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("serve", help="run the web app with gunicorn (static files through whitenoise)")
+    p.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    p.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
+    p.add_argument("--no-migrate", action="store_true", help="do not apply migrations first")
+    p.set_defaults(func=_serve)
+
+    p = sub.add_parser("demo", help="load the deterministic demo programme (fixed seed)")
+    p.add_argument("--reset", action="store_true", help="delete the demo programme first and load it again")
+    p.add_argument("--families", type=int, default=None, help="scale option: number of families (default: the demo's)")
+    p.add_argument("--seed", type=int, default=2011)
+    p.add_argument("--if-empty", action="store_true", help="do nothing if the database already has families")
+    p.set_defaults(func=_demo)
+
+    p = sub.add_parser("createuser", help="create a user with a role")
+    p.add_argument("username")
+    p.add_argument("--role", required=True, choices=["administrator", "coordinator", "promoter", "analyst"])
+    p.add_argument("--organisation", help="accompanying organisation (name or short name)")
+    p.add_argument("--groups", help="comma-separated working-group names (promoters)")
+    p.add_argument("--email")
+    p.add_argument("--password", help="password (or MIAF_PASSWORD; asked when absent)")
+    p.set_defaults(func=_createuser)
+
+    sub.add_parser("manage", help="Django management commands, e.g. `miaf manage migrate`", add_help=False)

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "miaf.web.core"
+    label = "core"
+    verbose_name = "miaf"
+
+    def ready(self) -> None:
+        from miaf.web.core import checks  # noqa: F401  (registers the production-safety check)

@@ -1,0 +1,1 @@
+"""The demo programme (being written): ``load_demo``."""

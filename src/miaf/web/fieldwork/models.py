@@ -1,0 +1,108 @@
+"""Accompaniment: follow-up visits with tree measurements, trainings and exchanges with attendance.
+
+The 12-step accompaniment process (issue to come) builds on ``step``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from miaf.web.core.models import Provenance
+from miaf.web.records.models import not_in_future
+
+
+class Step(models.IntegerChoices):
+    RELATIONAL = 1, _("1. Capital relacional")
+    PROMOTION = 2, _("2. Promoción")
+    RESOURCES = 3, _("3. Identificación de recursos")
+    PRIORITISATION = 4, _("4. Priorización")
+    EXCHANGE = 5, _("5. Intercambio de experiencias")
+    FORMALISATION = 6, _("6. Formalización de relaciones de trabajo")
+    CONCEPTION = 7, _("7. Concepción del proyecto")
+    MANAGEMENT = 8, _("8. Gestión")
+    IMPLEMENTATION = 9, _("9. Ejecución del proyecto")
+    TRAINING = 10, _("10. Capacitación")
+    FOLLOW_UP = 11, _("11. Seguimiento y monitoreo")
+    MARKETING = 12, _("12. Comercialización")
+
+
+class Visit(Provenance):
+    family = models.ForeignKey("registry.Family", verbose_name=_("familia"), on_delete=models.CASCADE, related_name="visits")
+    plot = models.ForeignKey("plots.Plot", verbose_name=_("parcela"), null=True, blank=True, on_delete=models.SET_NULL)
+    promoter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("promotor(a)"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    visited_on = models.DateField(_("fecha"), validators=[not_in_future])
+    step = models.PositiveSmallIntegerField(_("paso del modelo"), choices=Step.choices, default=Step.FOLLOW_UP)
+    observations = models.TextField(_("observaciones"), blank=True)
+    agreements = models.TextField(_("acuerdos"), blank=True)
+    tree_survival_pct = models.FloatField(
+        _("sobrevivencia de árboles [%]"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+
+    class Meta:
+        ordering = ["-visited_on"]
+        verbose_name = _("visita de seguimiento")
+        verbose_name_plural = _("visitas de seguimiento")
+
+    def __str__(self) -> str:
+        return f"{self.family.code} {self.visited_on}"
+
+
+class TreeMeasurement(models.Model):
+    visit = models.ForeignKey(Visit, verbose_name=_("visita"), on_delete=models.CASCADE, related_name="measurements")
+    species = models.ForeignKey("catalogue.Species", verbose_name=_("especie"), on_delete=models.PROTECT)
+    row_number = models.PositiveIntegerField(_("hilera"), null=True, blank=True)
+    tree_number = models.PositiveIntegerField(_("árbol"), null=True, blank=True)
+    diameter_cm = models.FloatField(
+        _("diámetro [cm]"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(300)]
+    )
+    height_m = models.FloatField(_("altura [m]"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(40)])
+    alive = models.BooleanField(_("vivo"), default=True)
+
+    class Meta:
+        verbose_name = _("medición de árbol")
+        verbose_name_plural = _("mediciones de árboles")
+
+    def __str__(self) -> str:
+        return f"{self.species} {self.diameter_cm} cm {self.height_m} m"
+
+
+class TrainingEvent(Provenance):
+    class Kind(models.TextChoices):
+        TRAINING = "training", _("capacitación")
+        EXCHANGE = "exchange", _("intercambio de experiencias")
+
+    organisation = models.ForeignKey("registry.Organisation", verbose_name=_("organización"), on_delete=models.PROTECT)
+    group = models.ForeignKey("registry.Group", verbose_name=_("grupo"), null=True, blank=True, on_delete=models.SET_NULL)
+    locality = models.ForeignKey("registry.Locality", verbose_name=_("localidad"), null=True, blank=True, on_delete=models.SET_NULL)
+    kind = models.CharField(_("tipo"), max_length=8, choices=Kind.choices)
+    title = models.CharField(_("título"), max_length=200)
+    topic = models.CharField(_("tema"), max_length=200, blank=True)
+    held_on = models.DateField(_("fecha"), validators=[not_in_future])
+    step = models.PositiveSmallIntegerField(_("paso del modelo"), choices=Step.choices, default=Step.TRAINING)
+
+    class Meta:
+        ordering = ["-held_on"]
+        verbose_name = _("capacitación o intercambio")
+        verbose_name_plural = _("capacitaciones e intercambios")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.held_on})"
+
+
+class Attendance(models.Model):
+    event = models.ForeignKey(TrainingEvent, verbose_name=_("evento"), on_delete=models.CASCADE, related_name="attendance")
+    family = models.ForeignKey("registry.Family", verbose_name=_("familia"), on_delete=models.CASCADE)
+    member = models.ForeignKey("registry.Member", verbose_name=_("integrante"), null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "member"], name="attend_once")]
+        verbose_name = _("asistencia")
+        verbose_name_plural = _("asistencias")
+
+    def __str__(self) -> str:
+        return f"{self.event} · {self.member or self.family}"

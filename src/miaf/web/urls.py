@@ -1,0 +1,21 @@
+"""URL map. Pages are server-rendered; the REST API lives under /api/v1/."""
+
+from django.conf.urls.i18n import i18n_patterns  # noqa: F401  (kept for a future /en/ prefix)
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from miaf.web.core import views as core
+
+urlpatterns = [
+    path("healthz", core.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
+    ),
+    path("", core.home, name="home"),
+]
