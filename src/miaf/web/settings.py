@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "miaf.web.plots",
     "miaf.web.records",
     "miaf.web.fieldwork",
+    "miaf.web.intake",
     "miaf.web.core",
 ]
 

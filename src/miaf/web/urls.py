@@ -17,5 +17,9 @@ urlpatterns = [
     path(
         "accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
     ),
+    path("api/v1/", include("miaf.web.api.urls")),
+    path("import/", include("miaf.web.intake.urls")),
+    path("parcelas/", include("miaf.web.plots.urls")),
+    path("", include("miaf.web.registry.urls")),
     path("", core.home, name="home"),
 ]

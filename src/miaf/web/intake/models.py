@@ -1,0 +1,1 @@
+"""Import batches and quarantined rows (ODK Central / KoboToolbox submissions)."""
