@@ -1,0 +1,86 @@
+"""Side-selling: effective values by hand, cash-need explanation and what-if scenarios."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from miaf.economics.sidesell import Sales, analyse_side_selling, effective_value, what_if
+
+
+def test_effective_value_by_hand():
+    # 10 MXN/kg - 0.5 transport - 5 % of 10 quality - 10 x (1.1^2 - 1) waiting = 10 - 0.5 - 0.5 - 2.1 = 6.9
+    assert effective_value(10.0, 0.5, 0.05, 2, 0.10) == pytest.approx(6.9)
+    np.testing.assert_allclose(effective_value(np.array([10.0, 10.0]), 0, 0, np.array([0, 1]), 0.10), [10.0, 9.0])
+
+
+def sales(**overrides):
+    # Family 1 sells to the intermediary in a deficit month; family 2 to the organisation with no deficit;
+    # family 3 to the intermediary with no deficit (unexplained by cash need).
+    base = dict(
+        family_id=np.array([1, 2, 3]), group_id=np.array(["A", "A", "B"]), month=np.array([10, 10, 11]),
+        kg=np.array([100.0, 100.0, 50.0]), channel=np.array(["intermediary", "organisation", "intermediary"]),
+        in_deficit=np.array([True, False, False]), org_price=np.array([12.5, 12.5, 12.5]),
+        int_price=np.array([10.0, 10.0, 13.0]), org_delay_months=np.array([2.0, 2.0, 2.0]),
+    )
+    base.update(overrides)
+    return Sales(**base)
+
+
+def test_cash_need_explains_the_deficit_month_sale_only():
+    r = analyse_side_selling(sales(), deficit_rate=0.10, normal_rate=0.01)
+    # family 1 at 10 %/month: org 12.5 - 12.5 x 0.21 = 9.875 < 10 → intermediary predicted;
+    # at 1 %/month org 12.5 - 12.5 x 0.0201 = 12.249 > 10 → explained by cash need
+    assert r.value_organisation[0] == pytest.approx(9.875)
+    # family 3: the intermediary's 13 beats the organisation's 12.25 even at 1 %/month → not cash need
+    assert r.predicted_intermediary.tolist() == [True, False, True]
+    assert r.explained_by_cash_need.tolist() == [True, False, False]
+    # 150 of 250 kg to intermediaries = 0.6; 100 of those 150 kg explained = 2/3
+    assert r.overall["share_intermediary"] == pytest.approx(0.6)
+    assert r.overall["share_explained_by_cash_need"] == pytest.approx(2 / 3)
+    # nominal gap: (100 x 2.5 + 100 x 2.5 - 50 x 0.5) / 250 = 1.9 MXN/kg
+    assert r.overall["price_gap_mxn_kg"] == pytest.approx(1.9)
+    groups = {g["group_id"]: g for g in r.by_group}
+    assert groups["A"]["share_intermediary"] == pytest.approx(0.5)
+    assert len(r.by_family) == 3
+
+
+def test_an_advance_payment_prevents_the_cash_need_sale_at_a_cost():
+    w = what_if(sales(), advance_share=0.5, deficit_rate=0.10, normal_rate=0.01, organisation_rate=0.01)
+    # family 1 with half paid at delivery: 12.5 - 6.25 x 0.21 = 11.1875 > 10 → switches (100 kg)
+    assert w.kg_prevented == pytest.approx(100.0)
+    assert w.share_prevented == pytest.approx(100 / 150)
+    # cost: advance 6.25 MXN/kg financed 2 months at 1 % = 6.25 x 0.0201 = 0.125625 MXN/kg
+    # on 200 kg bought afterwards (family 2's 100 + family 1's 100) = 25.125 MXN
+    assert w.organisation_cost_mxn == pytest.approx(25.125)
+    assert w.cost_per_kg_prevented_mxn == pytest.approx(0.25125)
+
+
+def test_immediate_payment_and_a_diversified_calendar_also_prevent_it():
+    w = what_if(sales(), delay_months=0, deficit_rate=0.10, normal_rate=0.01, organisation_rate=0.01)
+    assert w.kg_prevented == pytest.approx(100.0)
+    # paying 2 months earlier costs 12.5 x 0.0201 = 0.25125 MXN/kg on 200 kg = 50.25
+    assert w.organisation_cost_mxn == pytest.approx(50.25)
+    d = what_if(sales(), deficit_relief=0.5, deficit_rate=0.10, normal_rate=0.01)
+    assert d.kg_prevented == pytest.approx(50.0)  # half of the 100 kg deficit-month sale
+    assert d.organisation_cost_mxn is None
+
+
+def test_unrecorded_intermediary_price_uses_the_price_factor():
+    r = analyse_side_selling(sales(int_price=np.array([np.nan, np.nan, np.nan])))
+    assert r.rates == {"deficit": 0.10, "no_deficit": 0.00797}
+    # 12.5 x 0.80 = 10 MXN/kg; no delay
+    np.testing.assert_allclose(r.value_intermediary, 10.0)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"month": np.array([0, 10, 11])}, "month"),
+        ({"channel": np.array(["coyote", "organisation", "organisation"])}, "channel"),
+        ({"org_price": np.array([-1.0, 12.5, 12.5])}, "negative"),
+    ],
+)
+def test_bad_sales_raise_value_error(overrides, message):
+    with pytest.raises(ValueError, match=message):
+        analyse_side_selling(sales(**overrides))
