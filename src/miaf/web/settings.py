@@ -54,12 +54,14 @@ INSTALLED_APPS = [
     "miaf.web.fieldwork",
     "miaf.web.intake",
     "miaf.web.core",
+    "miaf.web.economy",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "miaf.web.core.middleware.spanish_first",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -113,6 +115,8 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "es-mx"
 LANGUAGES = [("es", "Español"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Spanish number and date formats of Mexico (1,234.5; Django's plain "es" would give 1.234,5).
+FORMAT_MODULE_PATH = "miaf.web.formats"
 TIME_ZONE = "America/Mexico_City"
 USE_I18N = True
 USE_TZ = True
@@ -120,6 +124,7 @@ USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

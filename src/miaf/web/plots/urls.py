@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+"""Plot pages, mounted at /parcelas/."""
+
+from django.urls import path
+
+from miaf.web.plots import views
 
 app_name = "plots"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.plot_list, name="list"),
+    path("nueva/", views.plot_create, name="create"),
+    path("<int:pk>/", views.plot_detail, name="detail"),
+    path("<int:pk>/editar/", views.plot_edit, name="edit"),
+    path("<int:pk>/convertir/", views.plot_convert, name="convert"),
+]

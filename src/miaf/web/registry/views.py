@@ -1,0 +1,203 @@
+"""Registry pages: working groups, families (list, page, create, edit).
+
+Every view: log-in required; querysets from :mod:`miaf.web.accounts.scoping` (another group's family is a
+404); personal-data pages refuse analysts with a 403; forms only for roles that may edit.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, FloatField, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext as _
+from django.views.decorators.vary import vary_on_headers
+
+from miaf.geo import MEXICO_BBOX
+from miaf.web.accounts.scoping import can_edit, families_for, groups_for, require_personal_data, scoped
+from miaf.web.plots.models import Plot
+from miaf.web.records.models import Harvest, LedgerEntry
+from miaf.web.registry.forms import (
+    FamilyCreateForm,
+    FamilyForm,
+    GroupFilterForm,
+    MemberFormSet,
+    ScopedFilterForm,
+    save_family,
+)
+from miaf.web.registry.models import Family, Language, Member, Membership
+
+PAGE_SIZE = 50
+#: How many of a family's most recent harvests its page lists.
+RECENT_HARVESTS = 20
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+
+
+def is_partial(request: HttpRequest) -> bool:
+    """An htmx request for the table only (not a history restore, which needs the whole page)."""
+    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
+
+
+def list_page(request: HttpRequest, qs, form, template: str, partial: str, **extra) -> HttpResponse:  # noqa: ANN001
+    """Paginate ``qs`` and render the whole page, or only the table for an htmx refresh."""
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "rows": page.object_list, "partial": partial, **extra}
+    return render(request, partial if is_partial(request) else template, context)
+
+
+def require_editor(user) -> None:  # noqa: ANN001
+    if not can_edit(user):
+        raise PermissionDenied("This role may not edit records.")
+
+
+def sum_by(qs, key: str, expr, output_field) -> Coalesce:  # noqa: ANN001
+    """Correlated sub-query ``expr`` of ``qs`` grouped by ``key`` (no join fan-out in the outer query)."""
+    sub = qs.order_by().values(key).annotate(v=expr).values("v")[:1]
+    zero = Value(0.0) if isinstance(output_field, FloatField) else Value(0)
+    return Coalesce(Subquery(sub, output_field=output_field), zero, output_field=output_field)
+
+
+def map_fallback_bounds() -> list[list[float]]:
+    lon_min, lat_min, lon_max, lat_max = MEXICO_BBOX
+    return [[lat_min, lon_min], [lat_max, lon_max]]
+
+
+def plot_features(plots) -> dict:  # noqa: ANN001
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": p.boundary,
+                "properties": {"name": p.name, "url": reverse("plots:detail", args=[p.pk]), "system": p.system},
+            }
+            for p in plots
+        ],
+    }
+
+
+# ---------------------------------------------------------------------------------------------- groups
+
+
+@login_required
+@vary_on_headers("HX-Request")
+def group_list(request: HttpRequest) -> HttpResponse:
+    """Working groups in reach, with counts only (safe for analysts: no family is named)."""
+    form = GroupFilterForm(request.GET or None, user=request.user)
+    current = {"family__memberships__group": OuterRef("pk"), "family__memberships__left_on__isnull": True}
+    plots = Plot.objects.filter(**current)
+    groups = form.apply(groups_for(request.user)).annotate(
+        n_families=Count("memberships", filter=Q(memberships__left_on__isnull=True), distinct=True),
+        n_members=sum_by(Member.objects.filter(**current), "family__memberships__group", Count("pk"), IntegerField()),
+        n_plots=sum_by(plots, "family__memberships__group", Count("pk"), IntegerField()),
+        area_ha=sum_by(plots, "family__memberships__group", Sum("area_ha"), FloatField()),
+    ).order_by("name")
+    return list_page(request, groups, form, "registry/group_list.html", "registry/_group_table.html")
+
+
+# ---------------------------------------------------------------------------------------------- families
+
+
+@login_required
+@vary_on_headers("HX-Request")
+def family_list(request: HttpRequest) -> HttpResponse:
+    require_personal_data(request.user)
+    form = ScopedFilterForm(request.GET or None, user=request.user)
+    open_membership = Membership.objects.filter(family=OuterRef("pk"), left_on__isnull=True)
+    plots = Plot.objects.filter(family=OuterRef("pk"))
+    families = form.apply(families_for(request.user)).annotate(
+        group_name=Subquery(open_membership.values("group__name")[:1]),
+        organisation_name=Subquery(open_membership.values("group__producer_organisation__name")[:1]),
+        n_members=sum_by(Member.objects.filter(family=OuterRef("pk")), "family", Count("pk"), IntegerField()),
+        n_plots=sum_by(plots, "family", Count("pk"), IntegerField()),
+        area_ha=sum_by(plots, "family", Sum("area_ha"), FloatField()),
+    ).order_by("code")
+    return list_page(request, families, form, "registry/family_list.html", "registry/_family_table.html")
+
+
+def ledger_by_month(family: Family) -> dict:
+    """Income, expense and balance by month of the family's latest recorded year [MXN]."""
+    entries = LedgerEntry.objects.filter(family=family)
+    year = entries.order_by("-year").values_list("year", flat=True).first()
+    if year is None:
+        return {"year": None, "months": []}
+    totals = {
+        (row["month"], row["kind"]): row["total"]
+        for row in entries.filter(year=year).values("month", "kind").annotate(total=Sum("amount_mxn"))
+    }
+    months = []
+    for m in range(1, 13):
+        income = totals.get((m, LedgerEntry.Kind.INCOME))
+        expense = totals.get((m, LedgerEntry.Kind.EXPENSE))
+        if income is None and expense is None:
+            continue
+        months.append({"month": MONTHS[m], "income": income or 0, "expense": expense or 0,
+                       "balance": (income or 0) - (expense or 0)})
+    income = sum(r["income"] for r in months)
+    expense = sum(r["expense"] for r in months)
+    return {"year": year, "months": months, "income": income, "expense": expense, "balance": income - expense}
+
+
+@login_required
+def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require_personal_data(request.user)
+    family = get_object_or_404(families_for(request.user), pk=pk)
+    plots = list(family.plots.order_by("name"))
+    harvests = (
+        scoped(request.user, Harvest).filter(plot__family=family)
+        .select_related("species", "plot").prefetch_related("destinations")[:RECENT_HARVESTS]
+    )
+    municipality = family.locality.municipality
+    context = {
+        "family": family,
+        "members": family.members.order_by("id"),
+        "memberships": family.memberships.select_related("group__producer_organisation", "group__locality")
+        .order_by("-joined_on"),
+        "plots": plots,
+        "total_area_ha": sum(p.area_ha for p in plots),
+        "harvests": harvests,
+        "ledger": ledger_by_month(family),
+        "language_choices": Language.choices,
+        "map_data": {
+            "plots": plot_features(plots),
+            "context": municipality.boundary,
+            "fallback": map_fallback_bounds(),
+        },
+    }
+    return render(request, "registry/family_detail.html", context)
+
+
+@login_required
+def family_create(request: HttpRequest) -> HttpResponse:
+    require_personal_data(request.user)
+    require_editor(request.user)
+    form = FamilyCreateForm(request.POST or None, user=request.user)
+    members = MemberFormSet(request.POST or None, instance=form.instance, prefix="members")
+    if request.method == "POST" and form.is_valid() and members.is_valid():
+        family = save_family(form, members, request.user)
+        messages.success(request, _("Familia %(code)s registrada.") % {"code": family.code})
+        return redirect("registry:family_detail", pk=family.pk)
+    return render(request, "registry/family_form.html", {"form": form, "members": members, "family": None})
+
+
+@login_required
+def family_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require_personal_data(request.user)
+    family = get_object_or_404(families_for(request.user), pk=pk)
+    require_editor(request.user)
+    form = FamilyForm(request.POST or None, instance=family, user=request.user)
+    members = MemberFormSet(request.POST or None, instance=family, prefix="members")
+    if request.method == "POST" and form.is_valid() and members.is_valid():
+        save_family(form, members, request.user)
+        messages.success(request, _("Cambios guardados."))
+        return redirect("registry:family_detail", pk=family.pk)
+    return render(request, "registry/family_form.html", {"form": form, "members": members, "family": family})
+
