@@ -84,3 +84,18 @@ def test_unrecorded_intermediary_price_uses_the_price_factor():
 def test_bad_sales_raise_value_error(overrides, message):
     with pytest.raises(ValueError, match=message):
         analyse_side_selling(sales(**overrides))
+
+
+def test_an_intermediary_sale_in_a_month_without_deficit_is_never_explained_by_cash_need():
+    from miaf.economics.sidesell import Sales, analyse_side_selling
+
+    # Organisation 12.5 MXN/kg paid 1 month later, intermediary 10 MXN/kg cash: at the normal rate the
+    # organisation's offer wins (12.5 × (1 − 0.0201) ≈ 12.25 > 10), but the family was not in deficit,
+    # so the sale is side-selling for another reason, not cash need.
+    sales = Sales(
+        family_id=[1], group_id=[1], month=[10], kg=[100.0], channel=["intermediary"], in_deficit=[False],
+        org_price=[12.5], int_price=[10.0], org_delay_months=[1.0], int_delay_months=[0.0],
+    )
+    r = analyse_side_selling(sales, normal_rate=0.01)
+    assert r.explained_by_cash_need.tolist() == [False]
+    assert r.overall["share_explained_by_cash_need"] == 0.0

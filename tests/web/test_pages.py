@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.template.loader import get_template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -231,14 +230,14 @@ def test_the_plot_page_lists_plantings_and_harvests(world, client_for):
     assert "Durazno" in html or "durazno" in html
 
 
-def test_the_plot_page_has_empty_design_and_economics_hooks_for_other_pages():
-    from django.template.loader_tags import BlockNode
+def test_the_plot_page_embeds_the_plot_economics_panel(client_for, world):
+    html = client_for(world.carla).get(f"/parcelas/{world.plot_ojo.pk}/").content.decode()
+    assert f'hx-get="/economia/parcela/{world.plot_ojo.pk}/?partial=1"' in html
 
-    template = get_template("plots/plot_detail.html").template
-    blocks = {b.name: b for b in template.nodelist.get_nodes_by_type(BlockNode)}
-    assert {"design", "economics"} <= set(blocks)
-    assert not "".join(str(n) for n in blocks["design"].nodelist).strip()
-    assert not "".join(str(n) for n in blocks["economics"].nodelist).strip()
+
+def test_the_family_page_embeds_the_household_calendar_panel(client_for, world):
+    html = client_for(world.carla).get(f"/familias/{world.fam_ojo.pk}/").content.decode()
+    assert f'hx-get="/economia/familia/{world.fam_ojo.pk}/?partial=1"' in html
 
 
 # ---------------------------------------------------------------------------------------- family forms

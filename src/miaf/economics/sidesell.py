@@ -221,8 +221,9 @@ def analyse_side_selling(sales: Sales, deficit_rate: float | None = None,
     -----
     A family is predicted to sell to the intermediary when :math:`V_{int} > V_{org}`
     (:func:`effective_value`, at the family's rate of that month). An intermediary sale is *explained by
-    cash need* when the organisation's offer would win at ``normal_rate``: without the cash shortage, the
-    family would have been better off waiting for the organisation. Shares are weighted by kg. The
+    cash need* when it was made in a deficit month and the organisation's offer would win at
+    ``normal_rate``: without the cash shortage, the family would have been better off waiting for the
+    organisation. A sale to the intermediary in a month without deficit is never explained by cash need. Shares are weighted by kg. The
     price gaps are ``org − intermediary`` (positive: the organisation pays more).
     """
     p = load_parameters("economics")
@@ -235,7 +236,7 @@ def analyse_side_selling(sales: Sales, deficit_rate: float | None = None,
     v_org, v_int = _values(a, r)
     v_org_n, v_int_n = _values(a, np.full_like(r, r_norm))
     predicted = v_int > v_org
-    explained = a["intermediary"] & (v_org_n >= v_int_n)
+    explained = a["intermediary"] & a["in_deficit"] & (v_org_n >= v_int_n)
     frame = pd.DataFrame({
         "family_id": np.asarray(sales.family_id), "group_id": np.asarray(sales.group_id), "kg": a["kg"],
         "intermediary": a["intermediary"], "explained": explained, "org_price": a["org_price"],

@@ -18,8 +18,11 @@ urlpatterns = [
         "accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
     ),
     path("api/v1/", include("miaf.web.api.urls")),
+    path("cuenta/", include("miaf.web.accounts.urls")),
     path("import/", include("miaf.web.intake.urls")),
     path("parcelas/", include("miaf.web.plots.urls")),
+    path("economia/", include("miaf.web.economy.urls")),
+    path("exportar/", include("miaf.web.exports.urls")),
     path("", include("miaf.web.registry.urls")),
     path("", core.home, name="home"),
 ]

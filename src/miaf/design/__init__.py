@@ -1,0 +1,33 @@
+"""MIAF-D plot designer: tree rows on contour lines, trees, crop strips, bill of materials and labour.
+
+The public entry point is :func:`design_plot`; it returns a :class:`DesignResult` whose
+``to_dict()`` and ``to_geojson()`` are JSON-serialisable. Bad input raises :class:`DesignError`
+(a ``ValueError`` with a stable ``code`` and a Spanish ``message_es``).
+"""
+
+from __future__ import annotations
+
+from .core import choose_modality, design_parameters, design_plot, module_width, vertical_interval
+from .materials import BomItem, LabourItem
+from .messages import CATALOGUE, DesignError, DesignWarning
+from .result import CropStrip, DesignResult, DesignSummary, TreeRow, Trees
+from .terrain import DemArray
+
+__all__ = [
+    "CATALOGUE",
+    "BomItem",
+    "CropStrip",
+    "DemArray",
+    "DesignError",
+    "DesignResult",
+    "DesignSummary",
+    "DesignWarning",
+    "LabourItem",
+    "TreeRow",
+    "Trees",
+    "choose_modality",
+    "design_parameters",
+    "design_plot",
+    "module_width",
+    "vertical_interval",
+]

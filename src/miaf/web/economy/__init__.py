@@ -1,0 +1,1 @@
+"""Where users see the economics: the plot's cash flow and the family's calendar and side-selling."""
