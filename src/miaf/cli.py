@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "miaf.economics.cli",
     "miaf.environment.cli",
     "miaf.web.intake.cli",
+    "miaf.web.api.cli",
 )
 
 

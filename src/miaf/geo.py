@@ -196,6 +196,16 @@ def validate_boundary(geometry: dict[str, Any] | str | bytes) -> PlotGeometry:
     three distinct points; a ring that crosses itself; a polygon outside Mexico; more than
     :data:`MAX_PLOT_AREA_HA`.
     """
+    try:
+        return _validate_boundary(geometry)
+    except GeometryError:
+        raise
+    except (KeyError, TypeError, ValueError, OverflowError, AttributeError, IndexError) as exc:
+        # Malformed structures (points as objects, huge numbers, features that are not a list…).
+        raise GeometryError("bad_coordinates", detail=f"{type(exc).__name__}: {exc}") from exc
+
+
+def _validate_boundary(geometry: dict[str, Any] | str | bytes) -> PlotGeometry:
     geom = parse_boundary(geometry)
     rings = geom.get("coordinates")
     if not isinstance(rings, list) or not rings or not isinstance(rings[0], list):
@@ -206,7 +216,9 @@ def validate_boundary(geometry: dict[str, Any] | str | bytes) -> PlotGeometry:
             pts = [(float(p[0]), float(p[1])) for p in r]
         except (TypeError, ValueError, IndexError) as exc:
             raise GeometryError("bad_coordinates", detail=str(exc)) from exc
-        distinct = {p for p in pts}
+        if not all(map(lambda v: abs(v[0]) <= 180 and abs(v[1]) <= 90, pts)):
+            raise GeometryError("bad_coordinates", detail="longitude must be within ±180 and latitude within ±90")
+        distinct = set(pts)
         if len(distinct) < 3:
             raise GeometryError("too_few_points", n=len(distinct))
         if pts[0] != pts[-1]:

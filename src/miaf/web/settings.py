@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",
     "miaf.web.accounts",
     "miaf.web.catalogue",
     "miaf.web.registry",
@@ -55,6 +56,8 @@ INSTALLED_APPS = [
     "miaf.web.intake",
     "miaf.web.core",
     "miaf.web.economy",
+    "miaf.web.evidence",
+    "miaf.web.exports",
 ]
 
 MIDDLEWARE = [

@@ -14,7 +14,9 @@ from django.http import HttpRequest, HttpResponse
 
 def spanish_first(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
     def middleware(request: HttpRequest) -> HttpResponse:
-        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        # API clients ask for their language with Accept-Language; only the pages are Spanish first.
+        if not request.path.startswith("/api/"):
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return get_response(request)
 
     return middleware

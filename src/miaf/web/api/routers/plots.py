@@ -1,0 +1,131 @@
+"""Plots (GeoJSON boundaries) and their production-system history (personal data: analysts get 403).
+
+``GET /plots?format=geojson`` answers a GeoJSON FeatureCollection of the same page of plots.
+"""
+
+# No ``from __future__ import annotations``: django-ninja must see the query schema classes themselves.
+
+from typing import Any, Literal
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from ninja import Path, Query, Router
+from ninja.responses import Status
+
+from miaf.geo import GeometryError, validate_boundary
+from miaf.web.accounts.scoping import families_for, plots_for, require_personal_data
+from miaf.web.api.crud import Ref, Resource, apply_filters, get_scoped, guard_create, ordered, register
+from miaf.web.api.errors import FieldError
+from miaf.web.api.schemas import (
+    DEFAULT_LIMIT,
+    MAX_ID,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    FeatureCollection,
+    PhaseIn,
+    PhaseOut,
+    PlotIn,
+    PlotOut,
+    PlotPage,
+    PlotUpdate,
+    filters,
+    responses,
+)
+from miaf.web.plots.models import Plot
+from miaf.web.plots.services import convert_plot, register_plot
+
+router = Router(tags=["plots"])
+
+
+def checked_boundary(value: Any):  # noqa: ANN201
+    """``validate_boundary`` with any malformed input reported as a GeometryError (422 on ``boundary``)."""
+    try:
+        return validate_boundary(value)
+    except GeometryError:
+        raise
+    except (TypeError, KeyError, ValueError, OverflowError, AttributeError, RecursionError) as exc:
+        raise GeometryError("bad_coordinates", detail=str(exc) or type(exc).__name__) from exc
+
+
+def save_plot(request: HttpRequest, plot: Plot, data: dict, created: bool) -> Plot:
+    since = data.pop("since", None)
+    if "boundary" in data:
+        data["boundary"] = checked_boundary(data["boundary"]).geojson
+    for key, value in data.items():
+        setattr(plot, key, value)
+    if created:
+        start = since or plot.established_on or timezone.localdate()
+        if start > timezone.localdate():
+            raise FieldError("since", _("La fecha no puede estar en el futuro."), "future_date")
+        return register_plot(plot, start)
+    plot.full_clean()
+    plot.save()
+    return plot
+
+
+FILTERS = {
+    "organisation": lambda v: Q(family__memberships__group__producer_organisation=v)
+    | Q(family__memberships__group__producer_organisation__accompanied_by=v),
+    "group": "family__memberships__group",
+    "municipality": "family__locality__municipality",
+    "system": "system",
+    "year": "established_on__year",
+    "family": "family",
+}
+
+plots = Resource(
+    name="plots", model=Plot, out=PlotOut, label=_l("La parcela"), create=PlotIn, update=PlotUpdate,
+    queryset=lambda user: plots_for(user), filters=FILTERS, search=("name", "family__code", "family__name"),
+    refs={"family": Ref(lambda user: families_for(user), label=_l("La familia"))},
+    nested=("since",), save=save_plot, list_endpoint=False,
+    description="A plot's `boundary` is a GeoJSON Polygon (WGS84). Its system changes through /plots/{id}/phases.",
+)
+PlotFilters = filters("PlotFilters", *FILTERS, "q")
+
+
+def feature(plot: Plot) -> dict:
+    props = PlotOut.model_validate(plot).model_dump(mode="json", exclude={"boundary", "id"})
+    return {"type": "Feature", "id": plot.pk, "geometry": plot.boundary, "properties": props}
+
+
+@router.get("", response=responses(200, PlotPage | FeatureCollection, 401, 403, 422), operation_id="plots_list",
+            summary="List plots (JSON page or GeoJSON FeatureCollection)")
+def list_plots(  # noqa: ANN201
+    request: HttpRequest,
+    filters: PlotFilters = Query(...),  # noqa: B008
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+    format: Literal["json", "geojson"] = Query("json", description="`geojson` for a FeatureCollection"),  # noqa: A002
+):
+    require_personal_data(request.auth)
+    qs = ordered(apply_filters(plots, plots.queryset(request.auth), filters))
+    count = qs.count()
+    page = list(qs[offset : offset + limit])
+    if format == "geojson":
+        return {"type": "FeatureCollection", "count": count, "features": [feature(p) for p in page]}
+    return {"items": page, "count": count}
+
+
+register(router, plots)
+
+
+@router.get("/{id}/phases", response=responses(200, list[PhaseOut], 401, 403, 404), operation_id="plots_phases_list",
+            summary="History of a plot's production systems")
+def list_phases(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)):  # noqa: A002, ANN201
+    require_personal_data(request.auth)
+    plot = get_scoped(plots, request.auth, id)
+    return list(plot.phases.order_by("started_on", "pk"))
+
+
+@router.post("/{id}/phases", response=responses(201, PhaseOut), operation_id="plots_phases_create",
+             summary="Convert a plot to another system from a date (closes the open phase)")
+def create_phase(request: HttpRequest, payload: PhaseIn, id: int = Path(..., ge=1, le=MAX_ID)):  # noqa: A002, ANN201
+    guard_create(plots, request.auth)
+    plot = get_scoped(plots, request.auth, id)
+    if payload.on > timezone.localdate():
+        raise FieldError("on", _("La fecha no puede estar en el futuro."), "future_date")
+    phase = convert_plot(plot, payload.system, payload.on, payload.notes)
+    return Status(201, phase)

@@ -1,0 +1,68 @@
+"""Programme aggregates within the user's scope: counts and hectares, no names, no coordinates.
+
+The one family-derived endpoint analysts may call.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Sum
+from django.http import HttpRequest
+from ninja import Router
+
+from miaf.web.accounts.models import Role
+from miaf.web.accounts.scoping import groups_for, role_of
+from miaf.web.api.schemas import StatsOut, responses
+from miaf.web.core.figures import key_figures
+
+router = Router(tags=["aggregates"])
+
+
+def scoped_family_ids(user):  # noqa: ANN001, ANN201
+    """Families counted in the user's aggregates: the same rule as the home page's key figures."""
+    from miaf.web.registry.models import Family
+
+    if role_of(user) == Role.ADMINISTRATOR:
+        return Family.objects.values("pk")
+    return Family.objects.filter(memberships__group__in=groups_for(user), memberships__left_on__isnull=True).values("pk")
+
+
+@router.get("/stats", response=responses(200, StatsOut, 401), operation_id="stats",
+            summary="Aggregates: families, members, plots and hectares by system and municipality")
+def stats(request: HttpRequest):  # noqa: ANN201
+    from miaf.web.plots.models import Plot
+    from miaf.web.registry.models import Family
+
+    user = request.auth
+    figures = key_figures(user)
+    family_ids = scoped_family_ids(user)
+    families = dict(
+        Family.objects.filter(pk__in=family_ids)
+        .values_list("locality__municipality")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    rows = (
+        Plot.objects.filter(family__in=family_ids)
+        .values("family__locality__municipality", "family__locality__municipality__name")
+        .annotate(n=Count("pk"), area=Sum("area_ha"))
+        .order_by("family__locality__municipality__name")
+    )
+    by_municipality = []
+    seen = set()
+    for row in rows:
+        mid = row["family__locality__municipality"]
+        seen.add(mid)
+        by_municipality.append({
+            "municipality": mid, "name": row["family__locality__municipality__name"],
+            "families": families.get(mid, 0), "plots": row["n"], "area_ha": round(row["area"] or 0.0, 4),
+        })
+    if len(seen) < len(families):
+        from miaf.web.registry.models import Municipality
+
+        names = dict(Municipality.objects.filter(pk__in=set(families) - seen).values_list("pk", "name"))
+        by_municipality += [
+            {"municipality": mid, "name": names[mid], "families": n, "plots": 0, "area_ha": 0.0}
+            for mid, n in families.items() if mid not in seen
+        ]
+    figures["by_municipality"] = by_municipality
+    figures["area_ha"] = round(figures["area_ha"], 4)
+    return figures
