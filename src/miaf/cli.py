@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "miaf.environment.cli",
     "miaf.web.intake.cli",
     "miaf.web.api.cli",
+    "miaf.web.exports.cli",
 )
 
 
