@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "miaf.web.intake.cli",
     "miaf.web.api.cli",
     "miaf.web.exports.cli",
+    "miaf.web.evidence.cli",
 )
 
 

@@ -1,0 +1,1 @@
+"""Evidence: programme indicators computed from the records (domain extraction, CLI)."""

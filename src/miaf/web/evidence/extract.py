@@ -1,0 +1,187 @@
+"""Domain extraction: the database records a user may aggregate, as the indicator table bundle.
+
+``load_tables(user)`` reads every table with ``.values()`` querysets into DataFrames (no model instances,
+no per-row Python), scoped by :func:`miaf.web.accounts.scoping.groups_for`: aggregates are allowed to
+analysts, so the scope is the user's groups, not ``families_for`` (which is empty for analysts). No name of
+a person or a family leaves this module: the tables hold ids, codes and numbers only.
+
+The plot × reference-layer overlap is computed here with :func:`miaf.environment.layers.layer_overlap`
+(geodesic areas) for the MIAF and MIAF-D plots.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from django.db.models import QuerySet
+
+from miaf.indicators import IndicatorFilters, IndicatorTables
+from miaf.indicators.tables import COLUMNS
+
+__all__ = ["load_tables", "scoped_groups"]
+
+
+def scoped_groups(user) -> QuerySet:  # noqa: ANN001
+    """Groups whose families ``user`` may aggregate; ``None`` (the command line operator) means all."""
+    from miaf.web.accounts.scoping import groups_for
+    from miaf.web.registry.models import Group
+
+    return Group.objects.all() if user is None else groups_for(user)
+
+
+def _frame(qs: QuerySet, fields: dict[str, str], dates: tuple[str, ...] = (), numbers: tuple[str, ...] = ()) -> pd.DataFrame:
+    """DataFrame of ``qs.values(*fields)`` with columns renamed ``{orm_path: column}``."""
+    df = pd.DataFrame.from_records(list(qs.values_list(*fields)), columns=list(fields.values()))
+    for c in dates:
+        df[c] = pd.to_datetime(df[c])
+    for c in numbers:
+        df[c] = pd.to_numeric(df[c].astype(float), errors="coerce")
+    return df
+
+
+def _current_memberships(ms: pd.DataFrame) -> pd.DataFrame:
+    """One membership per family: the open one, else the latest."""
+    order = ms.assign(_open=ms["left_on"].isna()).sort_values(["_open", "joined_on"], ascending=False)
+    return order.drop_duplicates("family_id")
+
+
+def _layer_geometry(geojson: dict):  # noqa: ANN202
+    import shapely
+    from shapely.geometry import shape
+
+    kind = geojson.get("type")
+    if kind == "FeatureCollection":
+        return shapely.union_all([shape(f["geometry"]) for f in geojson.get("features", []) if f.get("geometry")])
+    if kind == "Feature":
+        return shape(geojson["geometry"])
+    return shape(geojson)
+
+
+def _layer_overlap(plots: pd.DataFrame, boundaries: dict[int, dict]) -> pd.DataFrame:
+    from shapely.geometry import shape
+
+    from miaf.environment.layers import Layer, layer_overlap
+    from miaf.web.registry.models import ReferenceLayer
+
+    layers = list(ReferenceLayer.objects.values_list("name", "kind", "geometry", "source"))
+    established = plots.loc[plots["system"].isin(["miaf", "miaf_d"]), "plot_id"]
+    items = [(pid, shape(boundaries[pid])) for pid in established if boundaries.get(pid)]
+    if not layers or not items:
+        return pd.DataFrame({c: [] for c in COLUMNS["layer_overlap"]})
+    objs = [Layer(name, _layer_geometry(geom), 1, source) for name, _, geom, source in layers]
+    res = layer_overlap(items, objs)
+    kinds = {name: kind for name, kind, _, _ in layers}
+    rows = [(int(p.plot_id), name, kinds[name], p.inside_ha[name], p.share[name])
+            for p in res.plots for name in p.inside_ha]  # fmt: skip
+    return pd.DataFrame(rows, columns=list(COLUMNS["layer_overlap"]))
+
+
+def load_tables(user, filters: IndicatorFilters | None = None, with_layers: bool = True) -> IndicatorTables:  # noqa: ANN001
+    """The indicator tables of every family in the user's groups.
+
+    Parameters
+    ----------
+    user : a Django user (any role; analysts included, they only ever get aggregates), or None for the
+        command-line operator (all groups).
+    filters : accepted for symmetry with :func:`miaf.indicators.compute_indicators`, which applies them;
+        the extraction loads the whole scope so that baselines and comparison sets stay available.
+    with_layers : compute the plot × reference-layer overlap (geodesic; the slowest step).
+    """
+    from miaf.web.fieldwork.models import Attendance
+    from miaf.web.plots.models import Plot, PlotPhase
+    from miaf.web.records.models import (
+        Harvest,
+        HarvestDestination,
+        InputPurchase,
+        LabourLog,
+        LedgerEntry,
+        Planting,
+    )
+    from miaf.web.registry.models import Family, Member, Membership
+
+    groups = scoped_groups(user)
+    fam_qs = Family.objects.filter(memberships__group__in=groups).values("pk").distinct()
+    ms = _frame(Membership.objects.filter(family__in=fam_qs, group__in=groups),
+                {"family_id": "family_id", "group_id": "group_id", "joined_on": "joined_on", "left_on": "left_on",
+                 "group__name": "group", "group__producer_organisation_id": "organisation_id",
+                 "group__producer_organisation__short_name": "short", "group__producer_organisation__name": "org_name"},
+                dates=("joined_on", "left_on"))  # fmt: skip
+    # a family counts where its current membership is; one that moved out of the user's groups does not
+    all_current = _current_memberships(_frame(Membership.objects.filter(family__in=fam_qs),
+                                              {"family_id": "family_id", "group_id": "group_id", "joined_on": "joined_on",
+                                               "left_on": "left_on"}, dates=("joined_on", "left_on")))  # fmt: skip
+    current = _current_memberships(ms)
+    overall = all_current.set_index("family_id")["group_id"]
+    current = current[current["group_id"].to_numpy() == overall.reindex(current["family_id"]).to_numpy()]
+    fam = _frame(Family.objects.filter(pk__in=fam_qs),
+                 {"id": "family_id", "locality__municipality__state_code": "state", "locality__municipality__code": "mun",
+                  "anyone_migrated": "anyone_migrated", "locality__municipality__rainfall_normal_mm": "rainfall_mm"},
+                 numbers=("rainfall_mm",))  # fmt: skip
+    fam = fam.merge(current, on="family_id", how="inner")
+    ids = set(fam["family_id"])
+    heads = _frame(Member.objects.filter(family__in=fam_qs, role="head"), {"family_id": "family_id", "sex": "head_sex"})
+    fam = fam.merge(heads.drop_duplicates("family_id"), on="family_id", how="left")
+    families = pd.DataFrame({
+        "family_id": fam["family_id"], "group_id": fam["group_id"], "group": fam["group"],
+        "organisation_id": fam["organisation_id"],
+        "organisation": fam["short"].where(fam["short"].astype(bool), fam["org_name"]),
+        "municipality": fam["state"].astype(str) + fam["mun"].astype(str),
+        "head_sex": fam["head_sex"].fillna(""), "anyone_migrated": fam["anyone_migrated"].astype(bool),
+    })  # fmt: skip
+
+    def mine(df: pd.DataFrame, col: str = "family_id") -> pd.DataFrame:
+        return df[df[col].isin(ids)].reset_index(drop=True)
+
+    members = mine(_frame(Member.objects.filter(family__in=fam_qs),
+                          {"id": "member_id", "family_id": "family_id", "sex": "sex", "languages": "languages",
+                           "migrated": "migrated"}))  # fmt: skip
+    members["languages"] = members["languages"].map(lambda v: ";".join(v or []))
+    memberships = mine(ms[["family_id", "group_id", "joined_on", "left_on"]])
+
+    plot_qs = Plot.objects.filter(family__in=fam_qs)
+    plots = mine(_frame(plot_qs, {"id": "plot_id", "family_id": "family_id", "area_ha": "area_ha", "system": "system",
+                                  "established_on": "established_on", "mean_slope_pct": "mean_slope_pct",
+                                  "soil_depth_class": "soil_depth_class"},
+                        dates=("established_on",), numbers=("mean_slope_pct",)))  # fmt: skip
+    plots["rainfall_mm"] = fam.set_index("family_id")["rainfall_mm"].reindex(plots["family_id"]).to_numpy(float)
+    pids = set(plots["plot_id"])
+
+    def of_plots(df: pd.DataFrame) -> pd.DataFrame:
+        return df[df["plot_id"].isin(pids)].reset_index(drop=True)
+
+    phases = of_plots(_frame(PlotPhase.objects.filter(plot__in=plot_qs), {"plot_id": "plot_id", "system": "system",
+                             "started_on": "started_on", "ended_on": "ended_on"}, dates=("started_on", "ended_on")))  # fmt: skip
+    plantings = of_plots(_frame(Planting.objects.filter(plot__in=plot_qs),
+                                {"plot_id": "plot_id", "species__code": "species", "planted_on": "planted_on",
+                                 "quantity": "quantity", "unit": "unit"}, dates=("planted_on",), numbers=("quantity",)))  # fmt: skip
+    harvests = of_plots(_frame(Harvest.objects.filter(plot__in=plot_qs),
+                               {"id": "harvest_id", "plot_id": "plot_id", "species__code": "species",
+                                "harvested_on": "harvested_on", "quantity_kg": "quantity_kg"},
+                               dates=("harvested_on",), numbers=("quantity_kg",)))  # fmt: skip
+    destinations = _frame(HarvestDestination.objects.filter(harvest__plot__in=plot_qs),
+                          {"harvest_id": "harvest_id", "destination": "destination", "kg": "kg",
+                           "price_mxn_per_kg": "price_mxn_per_kg"}, numbers=("kg", "price_mxn_per_kg"))  # fmt: skip
+    destinations = destinations[destinations["harvest_id"].isin(set(harvests["harvest_id"]))].reset_index(drop=True)
+    inputs = mine(_frame(InputPurchase.objects.filter(family__in=fam_qs),
+                         {"family_id": "family_id", "plot_id": "plot_id", "purchased_on": "purchased_on",
+                          "cost_mxn": "cost_mxn"}, dates=("purchased_on",), numbers=("plot_id", "cost_mxn")))  # fmt: skip
+    labour = mine(_frame(LabourLog.objects.filter(family__in=fam_qs),
+                         {"family_id": "family_id", "plot_id": "plot_id", "year": "year", "month": "month", "kind": "kind",
+                          "person_days": "person_days", "worker_sex": "worker_sex", "wage_mxn_per_day": "wage_mxn_per_day"},
+                         numbers=("plot_id", "person_days", "wage_mxn_per_day")))  # fmt: skip
+    ledger = mine(_frame(LedgerEntry.objects.filter(family__in=fam_qs),
+                         {"family_id": "family_id", "year": "year", "month": "month", "kind": "kind", "category": "category",
+                          "species__code": "species", "amount_mxn": "amount_mxn"}, numbers=("amount_mxn",)))  # fmt: skip
+    attendance = mine(_frame(Attendance.objects.filter(family__in=fam_qs),
+                             {"event_id": "event_id", "family_id": "family_id", "member__sex": "member_sex",
+                              "event__held_on": "held_on"}, dates=("held_on",)))  # fmt: skip
+    overlap = None
+    if with_layers:
+        boundaries = dict(plot_qs.filter(system__in=["miaf", "miaf_d"]).values_list("id", "boundary"))
+        overlap = _layer_overlap(plots, boundaries)
+    for df, cols in ((labour, ("year", "month")), (ledger, ("year", "month"))):
+        for c in cols:
+            df[c] = df[c].astype(np.int64)
+    return IndicatorTables(families=families, members=members, memberships=memberships, plots=plots, phases=phases,
+                           plantings=plantings, harvests=harvests, destinations=destinations, inputs=inputs,
+                           labour=labour, ledger=ledger, attendance=attendance, layer_overlap=overlap)
