@@ -17,7 +17,7 @@ EVERY_PATH = {
     "/localities", "/localities/{id}", "/organisations", "/organisations/{id}", "/groups", "/groups/{id}",
     "/families", "/families/{id}", "/plots", "/plots/{id}", "/plots/{id}/phases",
     "/plantings", "/plantings/{id}", "/harvests", "/harvests/{id}", "/labour", "/labour/{id}",
-    "/ledger", "/ledger/{id}", "/visits", "/visits/{id}", "/trainings", "/trainings/{id}",
+    "/ledger", "/ledger/{id}", "/visits", "/visits/{id}", "/trainings", "/trainings/{id}", "/design",
 }
 
 
