@@ -18,6 +18,7 @@ EVERY_PATH = {
     "/families", "/families/{id}", "/plots", "/plots/{id}", "/plots/{id}/phases",
     "/plantings", "/plantings/{id}", "/harvests", "/harvests/{id}", "/labour", "/labour/{id}",
     "/ledger", "/ledger/{id}", "/visits", "/visits/{id}", "/trainings", "/trainings/{id}", "/design",
+    "/plots/{id}/environment", "/environment/programme",
 }
 
 

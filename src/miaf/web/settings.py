@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "miaf.web.economy",
     "miaf.web.evidence",
     "miaf.web.exports",
+    "miaf.web.environs",
     "miaf.web.designer",
 ]
 

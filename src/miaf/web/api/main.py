@@ -6,7 +6,17 @@ from ninja import NinjaAPI
 
 from miaf.web.api import errors
 from miaf.web.api.auth import api_auth
-from miaf.web.api.routers import catalogue, design, families, fieldwork, plots, records, registry, stats
+from miaf.web.api.routers import (
+    catalogue,
+    design,
+    environment,
+    families,
+    fieldwork,
+    plots,
+    records,
+    registry,
+    stats,
+)
 
 DESCRIPTION = """
 REST API of the MIAF-D programme registry.
@@ -42,3 +52,4 @@ api.add_router("/plots", plots.router)
 api.add_router("", records.router)
 api.add_router("", fieldwork.router)
 api.add_router("", design.router)
+api.add_router("", environment.router)
