@@ -110,3 +110,16 @@ def test_user_spacings_override_the_defaults():
     assert r.summary.row_spacing_ground_m == 12.0
     assert r.summary.tree_spacing_m == pytest.approx(2.0)
     assert r.parameters["tree_band_width_steep_m"]["tag"] == "derived"
+
+
+def test_crop_strips_are_separated_by_every_row_so_maize_and_beans_alternate():
+    # A 1 ha plot at -91.98, 16.31 on a 30 % slope: rows stop edge_margin_m inside the boundary, but
+    # each row's band still cuts the plot from edge to edge, so there is one strip more than rows
+    # (or as many, when a row lies near the top or bottom edge) and both crops get land this year.
+    plot = {"type": "Polygon", "coordinates": [[[-91.98, 16.31], [-91.979, 16.31], [-91.979, 16.3109],
+                                                [-91.98, 16.3109], [-91.98, 16.31]]]}
+    r = design_plot(plot, "aguacate", slope_pct=30, aspect_deg=180)
+    s = r.summary
+    assert s.n_crop_strips >= s.n_tree_rows
+    assert s.maize_strip_area_ha > 0 and s.bean_strip_area_ha > 0
+    assert abs(s.maize_strip_area_ha - s.bean_strip_area_ha) < 0.5 * s.crop_strip_area_ha

@@ -308,7 +308,8 @@ def design_plot(
     band_g = p["tree_band_width_steep_m"] if w_ground <= p["module_width_steep_m"] + 1e-9 else \
         p["tree_band_width_gentle_m"]
     band_g = min(band_g, w_ground * 0.5) if row_spacing_m else band_g
-    polys = crop_strips(plot_local, [r.line for r in raw_rows], band_g * cos_t)
+    polys = crop_strips(plot_local, [r.line for r in raw_rows], band_g * cos_t,
+                        extend_m=2.0 * p["edge_margin_m"])
     zc = layout_terrain.sample(np.array([q.representative_point().x for q in polys]),
                                np.array([q.representative_point().y for q in polys])) if polys else np.zeros(0)
     order = np.argsort(-np.nan_to_num(zc, nan=-np.inf), kind="stable")

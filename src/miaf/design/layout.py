@@ -454,10 +454,30 @@ def place_trees(lines: list[LineString], row_species: list[list[str]], spacing: 
     return xy[:, 0], xy[:, 1], np.concatenate(rid), np.concatenate(sp)
 
 
-def crop_strips(plot: Polygon, lines: list[LineString], band_width_m: float) -> list[Polygon]:
-    """Crop strips: the plot minus a band of ``band_width_m`` [m] (horizontal) centred on each row."""
+def _extend_line(line: LineString, distance_m: float) -> LineString:
+    """``line`` prolonged by ``distance_m`` [m] at both ends along its end segments."""
+    xy = np.asarray(line.coords, dtype=float)
+    if distance_m <= 0 or len(xy) < 2:
+        return line
+    out = xy.copy()
+    for end, nxt in ((0, 1), (-1, -2)):
+        d = xy[end] - xy[nxt]
+        norm = float(np.hypot(*d))
+        if norm > 0:
+            out[end] = xy[end] + d / norm * distance_m
+    return LineString(out)
+
+
+def crop_strips(plot: Polygon, lines: list[LineString], band_width_m: float, extend_m: float = 0.0) -> list[Polygon]:
+    """Crop strips: the plot minus a band of ``band_width_m`` [m] (horizontal) centred on each row.
+
+    Rows stop ``edge_margin_m`` inside the boundary (trees are not planted on the edge); their bands are
+    prolonged by ``extend_m`` [m] at both ends so that they still cut the plot from edge to edge, otherwise
+    the strips above and below a row would join along the boundary into one strip.
+    """
     if not lines:
         return [plot]
+    lines = [_extend_line(ln, extend_m) for ln in lines]
     bands = shapely.union_all(shapely.buffer(np.array(lines, dtype=object), band_width_m / 2.0,
                                              cap_style="flat"))
     rest = shapely.difference(plot, bands)
