@@ -42,7 +42,7 @@ run: install
 browsers:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
-test: install-dev
+test: install-dev browsers
 	$(VENV)/bin/ruff check src tests benchmarks
 	MIAF_TESTING=true $(VENV)/bin/pytest -n 2 -q -p no:cacheprovider $(PYTEST_ARGS)
 
