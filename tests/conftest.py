@@ -66,7 +66,15 @@ def world(db) -> World:  # noqa: ANN001
     from miaf.web.accounts.services import create_user
     from miaf.web.plots.models import Plot, System
     from miaf.web.plots.services import convert_plot, register_plot
-    from miaf.web.registry.models import Family, Group, Locality, Member, Membership, Municipality, Organisation
+    from miaf.web.registry.models import (
+        Family,
+        Group,
+        Locality,
+        Member,
+        Membership,
+        Municipality,
+        Organisation,
+    )
 
     mun = Municipality.objects.create(state_code="07", code="052", name="Las Margaritas", rainfall_normal_mm=1900)
     loc = Locality.objects.create(name="Ojo de Agua", municipality=mun, latitude=16.31, longitude=-91.98)
