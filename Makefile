@@ -38,9 +38,11 @@ run: install
 	@echo ""
 	PORT=$(PORT) HOST=$(HOST) $(VENV)/bin/miaf serve --no-migrate
 
-# Browser tests need Debian's Chromium (no browser download works here).
+# Browser tests need Debian's Chromium (no browser download works here); the report tests read the
+# PDF with poppler's pdftotext/pdftoppm.
 browsers:
-	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftotext >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; fi
 
 test: install-dev browsers
 	$(VENV)/bin/ruff check src tests benchmarks

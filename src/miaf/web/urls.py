@@ -23,6 +23,7 @@ urlpatterns = [
     path("parcelas/", include("miaf.web.plots.urls")),
     path("economia/", include("miaf.web.economy.urls")),
     path("exportar/", include("miaf.web.exports.urls")),
+    path("evidencia/", include("miaf.web.evidence.urls")),
     path("ambiente/", include("miaf.web.environs.urls")),
     path("diseno/", include("miaf.web.designer.urls")),
     path("", include("miaf.web.registry.urls")),
