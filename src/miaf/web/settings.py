@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "miaf.web.exports",
     "miaf.web.environs",
     "miaf.web.designer",
+    "miaf.web.dashboard",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,7 @@ urlpatterns = [
     path("evidencia/", include("miaf.web.evidence.urls")),
     path("ambiente/", include("miaf.web.environs.urls")),
     path("diseno/", include("miaf.web.designer.urls")),
+    path("tablero/", include("miaf.web.dashboard.urls")),
     path("", include("miaf.web.registry.urls")),
     path("", core.home, name="home"),
 ]

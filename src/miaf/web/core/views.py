@@ -1,4 +1,4 @@
-"""Health check and the home page with the programme's key figures."""
+"""Health check and the home page, which is the dashboard (:mod:`miaf.web.dashboard`)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from miaf.web.core.figures import key_figures
+from django.views.decorators.vary import vary_on_headers
 
 
 @never_cache
@@ -27,5 +25,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
+@vary_on_headers("HX-Request")
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"figures": key_figures(request.user)})
+    """The dashboard for every role (promoters: their groups; analysts: aggregates, no personal data)."""
+    from miaf.web.dashboard.views import render_dashboard
+
+    return render_dashboard(request, "core/home.html")

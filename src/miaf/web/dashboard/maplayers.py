@@ -1,0 +1,152 @@
+"""Map layers of the dashboard, as GeoJSON with a colour per feature and a legend.
+
+* :func:`plot_layer` (administrators, coordinators, promoters): the filtered plots, coloured by system or
+  by a per-plot indicator (soil loss and carbon from the same chains as the programme indicators, maize
+  yield in the reference year). Polygons when the scope has at most ``map_polygon_max_plots`` plots,
+  centroids always (``params/dashboard.csv``).
+* :func:`municipality_layer` (analysts and everyone else without personal data): a choropleth of the
+  municipalities' simplified INEGI boundaries (``Municipality.boundary``) by families or hectares. It
+  carries no plot coordinate, family or person.
+
+Classes are quantiles of the values (``map_classes``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from miaf.indicators import IndicatorTables
+from miaf.indicators import environment as env_indicators
+from miaf.indicators.context import Context, Outcome
+from miaf.params import load_parameters
+
+from . import cache
+
+__all__ = ["classify", "municipality_layer", "plot_layer"]
+
+#: ColorBrewer sequential palettes (Brewer, www.ColorBrewer.org), 5 classes, light to dark.
+GREENS = ("#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c")
+REDS = ("#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15")
+BLUES = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
+SYSTEM_COLOURS = {"traditional": "#c98a1b", "miaf": "#3b6ea8", "miaf_d": "#2f6b3a", "other": "#8a8f8c"}
+NO_VALUE = "#cccccc"
+
+
+def _palette(colours: tuple[str, ...], k: int) -> list[str]:
+    idx = np.linspace(0, len(colours) - 1, k).round().astype(int)
+    return [colours[i] for i in idx]
+
+
+def classify(values: np.ndarray, colours: tuple[str, ...], fmt: str = "{:,.1f}") -> tuple[list[str], list[dict]]:
+    """Quantile classes of ``values`` (NaN = no value): the colour of each value and the legend."""
+    values = np.asarray(values, dtype=float)
+    k = int(float(load_parameters("dashboard")["map_classes"]))
+    finite = values[np.isfinite(values)]
+    out = [NO_VALUE] * len(values)
+    legend: list[dict] = []
+    if finite.size:
+        edges = np.unique(np.quantile(finite, np.linspace(0, 1, k + 1)))
+        if edges.size < 2:
+            edges = np.array([edges[0], edges[0]])
+        n = edges.size - 1
+        pal = _palette(colours, n)
+        cls = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, n - 1)
+        out = [pal[c] if np.isfinite(v) else NO_VALUE for c, v in zip(cls, values, strict=True)]
+        legend = [{"color": pal[i], "label": f"{fmt.format(edges[i])} – {fmt.format(edges[i + 1])}"} for i in range(n)]
+    if finite.size < values.size:
+        legend.append({"color": NO_VALUE, "label": _("sin dato")})
+    return out, legend
+
+
+def _plot_geometries(user) -> dict[int, tuple]:  # noqa: ANN001
+    """{plot id: (boundary GeoJSON, centroid lat, centroid lon, name)} of the plots the user may see."""
+    from miaf.web.accounts.scoping import plots_for
+
+    rows = plots_for(user).values_list("pk", "boundary", "centroid_lat", "centroid_lon", "name")
+    return {pk: (b, lat, lon, name) for pk, b, lat, lon, name in rows}
+
+
+def _per_plot(ctx: Context, colour: str) -> tuple[pd.Series, str, str, tuple[str, ...]]:
+    """(values by plot id, unit, title, palette) of a per-plot indicator."""
+    if colour == "soil_loss":
+        res = ctx.memo("soil_loss", env_indicators._soil_loss)
+        s = pd.Series(dtype=float) if isinstance(res, Outcome) else res[0].set_index("plot_id")["soil_loss"]
+        return s, "t/ha/año", _("Pérdida de suelo (RUSLE, año %(y)s)") % {"y": ctx.ref_year}, REDS
+    if colour == "carbon":
+        res = ctx.memo("carbon", env_indicators._carbon)
+        s = pd.Series(dtype=float) if isinstance(res, Outcome) else res[0].set_index("plot_id")["stock"]
+        return s, "t C/ha", _("Carbono almacenado (IPCC Tier 1, año %(y)s)") % {"y": ctx.ref_year}, GREENS
+    h = ctx.all_harvests
+    h = h[(h["species"].astype(str) == "maiz") & (h["year"] == ctx.ref_year)]
+    kg = h.groupby("plot_id")["quantity_kg"].sum()
+    area = ctx.plots.set_index("plot_id")["area_ha"].reindex(kg.index)
+    return kg / area, "kg/ha", _("Rendimiento de maíz en %(y)s") % {"y": ctx.ref_year}, BLUES
+
+
+def plot_layer(user, scope: str, version: str, tables: IndicatorTables, filters, colour: str) -> dict:  # noqa: ANN001
+    """GeoJSON of the filtered plots the user may see, coloured by ``colour`` (see ``PLOT_COLOURS``)."""
+    from miaf.web.accounts.scoping import role_of
+
+    from .services import system_label
+
+    ctx = Context(tables, filters.indicator_filters())
+    plots = ctx.plots
+    geoms = cache.cached("geoms", scope, version, str(role_of(user)), lambda: _plot_geometries(user))
+    plots = plots[plots["plot_id"].isin(list(geoms))]
+    polygons = len(plots) <= int(float(load_parameters("dashboard")["map_polygon_max_plots"]))
+    pids = plots["plot_id"].to_numpy()
+    systems = plots["system_ref"].astype(str).to_numpy()
+    if colour == "system":
+        colours = [SYSTEM_COLOURS.get(s, NO_VALUE) for s in systems]
+        values = [None] * len(pids)
+        present = [s for s in SYSTEM_COLOURS if s in set(systems)]
+        legend = [{"color": SYSTEM_COLOURS[s], "label": system_label(s)} for s in present]
+        title, unit = _("Sistema de la parcela"), ""
+    else:
+        series, unit, title, pal = _per_plot(ctx, colour)
+        v = series.reindex(pids).to_numpy(dtype=float)
+        colours, legend = classify(v, pal)
+        values = [None if not np.isfinite(x) else round(float(x), 2) for x in v]
+    feats = []
+    for pid, system, col, val in zip(pids, systems, colours, values, strict=True):
+        boundary, lat, lon, name = geoms[int(pid)]
+        geometry = boundary if polygons and boundary else {"type": "Point", "coordinates": [lon, lat]}
+        feats.append({"type": "Feature", "geometry": geometry, "properties": {
+            "id": int(pid), "name": name, "system": system_label(system), "color": col, "value": val, "unit": unit,
+            "lat": lat, "lon": lon, "url": reverse("plots:detail", args=[int(pid)])}})
+    return {"mode": "plots", "colour": colour, "title": title, "unit": unit, "legend": legend,
+            "polygons": polygons, "count": len(feats),
+            "features": {"type": "FeatureCollection", "features": feats}}
+
+
+def municipality_layer(tables: IndicatorTables, filters, colour: str) -> dict:  # noqa: ANN001
+    """Choropleth of the municipalities of the filtered families: families or hectares per municipality."""
+    from miaf.web.registry.models import Municipality
+
+    ctx = Context(tables, filters.indicator_filters())
+    fam = ctx.families
+    if colour == "area":
+        muni = fam.set_index("family_id")["municipality"].astype(str)
+        p = ctx.plots
+        values = p.groupby(muni.reindex(p["family_id"]).to_numpy())["area_ha"].sum()
+        title, unit, fmt = _("Hectáreas por municipio"), "ha", "{:,.1f}"
+    else:
+        values = fam.groupby(fam["municipality"].astype(str)).size().astype(float)
+        title, unit, fmt = _("Familias por municipio"), _("familias"), "{:,.0f}"
+    values = values[[bool(c) for c in values.index]]
+    rows = []
+    for s, c, name, boundary in Municipality.objects.values_list("state_code", "code", "name", "boundary"):
+        code = f"{s}{c}"
+        if code in values.index:
+            rows.append((code, name, boundary, float(values[code])))
+    rows.sort(key=lambda r: r[1])
+    colours, legend = classify(np.array([r[3] for r in rows]), GREENS if colour == "area" else BLUES, fmt)
+    feats = [{"type": "Feature", "geometry": b, "properties": {
+        "code": code, "name": name, "value": round(v, 2), "display": fmt.format(v), "color": col, "unit": unit}}
+        for (code, name, b, v), col in zip(rows, colours, strict=True) if b]
+    table = [{"code": code, "name": name, "display": fmt.format(v)} for code, name, _b, v in rows]
+    return {"mode": "municipalities", "colour": colour, "title": title, "unit": unit, "legend": legend,
+            "count": len(feats), "table": table, "features": {"type": "FeatureCollection", "features": feats}}

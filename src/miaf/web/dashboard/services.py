@@ -1,0 +1,231 @@
+"""What the dashboard shows, for a user and a filter: key figures by pillar, series over time, map layers.
+
+Every number comes from :func:`miaf.indicators.compute_indicators` on the tables of
+:func:`miaf.web.evidence.extract.load_tables` (the user's scope, aggregates only: no name of a person or a
+family is in those tables). Each figure carries its registry definition for "¿Cómo se calculó?".
+
+Caching (:mod:`miaf.web.dashboard.cache`): the tables once per (scope, data version); the figures, series
+and map once per (scope, data version, filters, language). The series over time ignore the year filter, so
+they are computed once per version for every choice of year.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from miaf.indicators import PILLARS, REGISTRY, IndicatorFilters, IndicatorTables, compute_indicators
+from miaf.indicators.compute import record_years
+from miaf.indicators.tables import SEXES, SYSTEMS
+from miaf.params import species
+
+from . import cache
+
+__all__ = ["DashboardData", "DashboardFilters", "dashboard_data", "dashboard_options", "figure_rows", "filter_options",
+           "scope_tables", "system_label"]
+
+SYSTEM_LABELS = {"traditional": gettext_lazy("milpa tradicional"), "miaf": "MIAF", "miaf_d": "MIAF-D",
+                 "other": gettext_lazy("otro")}
+SEX_LABELS = {"F": gettext_lazy("mujer"), "M": gettext_lazy("hombre"), "X": gettext_lazy("otro / no dice")}
+#: Map colouring choices: per plot (roles with personal data) and per municipality (analysts).
+PLOT_COLOURS = {"system": gettext_lazy("sistema"), "soil_loss": gettext_lazy("pérdida de suelo"),
+                "maize_yield": gettext_lazy("rendimiento de maíz"), "carbon": gettext_lazy("carbono")}
+MUNICIPALITY_COLOURS = {"families": gettext_lazy("familias por municipio"),
+                        "area": gettext_lazy("hectáreas por municipio")}
+_FILTER_FIELDS = ("organisation", "municipality", "group", "year", "system", "head_sex")
+
+
+def system_label(code: str) -> str:
+    return str(SYSTEM_LABELS.get(code, code))
+
+
+def _english() -> bool:
+    return (get_language() or "es").startswith("en")
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    """The dashboard's filter: the indicator filters plus the map colouring (all optional)."""
+
+    organisation: int | None = None
+    municipality: str | None = None
+    group: int | None = None
+    year: int | None = None
+    system: str | None = None
+    head_sex: str | None = None
+    colour: str | None = None
+
+    def indicator_filters(self, with_year: bool = True) -> IndicatorFilters:
+        values = {k: getattr(self, k) for k in _FILTER_FIELDS}
+        if not with_year:
+            values["year"] = None
+        return IndicatorFilters(**values)
+
+    def key(self, with_year: bool = True) -> str:
+        d = asdict(self)
+        if not with_year:
+            d["year"] = None
+        return repr(sorted(d.items()))
+
+    def is_empty(self) -> bool:
+        return all(getattr(self, k) is None for k in _FILTER_FIELDS)
+
+
+# ---------------------------------------------------------------------------------------------- tables
+
+
+def scope_tables(user) -> tuple[str, str, Any]:  # noqa: ANN001
+    """(scope, version, loader): ``loader()`` returns the user's IndicatorTables, cached per version."""
+    from miaf.web.evidence.extract import load_tables
+
+    scope, version = cache.scope_key(user), cache.data_version()
+
+    def loader() -> IndicatorTables:
+        return cache.cached("tables", scope, version, "", lambda: load_tables(user))
+
+    return scope, version, loader
+
+
+def filter_options(tables: IndicatorTables) -> dict[str, list[tuple[str, str]]]:
+    """Choices of every filter, from the families and records in the user's scope."""
+    from miaf.web.registry.models import Municipality
+
+    fam = tables.families
+    orgs = fam[["organisation_id", "organisation"]].drop_duplicates().sort_values("organisation")
+    groups = fam[["group_id", "group"]].drop_duplicates().sort_values("group")
+    codes = sorted(c for c in fam["municipality"].astype(str).unique() if c)
+    names = {f"{s}{c}": n for s, c, n in Municipality.objects.values_list("state_code", "code", "name")}
+    return {
+        "organisation": [(str(int(i)), str(n)) for i, n in orgs.itertuples(index=False)],
+        "municipality": sorted(((c, names.get(c, c)) for c in codes), key=lambda t: t[1]),
+        "group": [(str(int(i)), str(n)) for i, n in groups.itertuples(index=False)],
+        "year": [(str(y), str(y)) for y in reversed(record_years(tables))],
+        "system": [(s, system_label(s)) for s in SYSTEMS],
+        "head_sex": [(s, str(SEX_LABELS[s])) for s in SEXES],
+    }
+
+
+# --------------------------------------------------------------------------------------------- figures
+
+
+def _fmt(value: float | None, unit: str) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "—"
+    if unit in ("fraction",):
+        return f"{100 * value:,.1f} %"
+    if unit in ("families", "persons", "groups", "municipalities"):
+        return f"{value:,.0f}"
+    a = abs(value)
+    if a >= 1000:
+        return f"{value:,.0f}"
+    if a >= 10:
+        return f"{value:,.1f}"
+    return f"{value:,.2f}"
+
+
+def _unit_label(unit: str) -> str:
+    return "" if unit in ("fraction", "families", "persons", "groups", "municipalities") else unit
+
+
+def _part_label(part: str) -> str:
+    if part in SYSTEM_LABELS:
+        return system_label(part)
+    if part in SEX_LABELS:
+        return str(SEX_LABELS[part])
+    row = species().get(part)
+    if row:
+        return str(row.get("name_en" if _english() and row.get("name_en") else "name_es") or part).lower()
+    return part.replace("_", " ")
+
+
+def _breakdown(breakdown: dict | None, unit: str) -> list[dict]:
+    if not breakdown:
+        return []
+    rows = []
+    for k, v in breakdown.items():
+        v = None if v is None else float(v)
+        shown = "" if "days" in str(k) else unit  # labour_by_kind breaks a fraction down into person-days
+        rows.append({"key": str(k), "label": " · ".join(_part_label(p) for p in str(k).split("|")),
+                     "value": v, "display": _fmt(v, shown)})
+    return rows
+
+
+def figure_rows(tables: IndicatorTables, filters: DashboardFilters) -> dict:
+    """Key figures by pillar: ``{reference_year, pillars: [{pillar, name, figures: [{code, name, value,
+    display, unit, status, n, reason, breakdown, definition}]}]}``."""
+    res = compute_indicators(tables, filters.indicator_filters())
+    en = _english()
+    out = []
+    for pillar, (name_en, name_es) in PILLARS.items():
+        items = []
+        for v in res.by_pillar()[pillar]:
+            ind = REGISTRY[v.code]
+            items.append({
+                "code": v.code, "name": ind.name_en if en else ind.name_es, "value": None if v.value is None else float(v.value),
+                "raw": repr(float(v.value)) if v.value is not None else "", "display": _fmt(v.value, v.unit),
+                "unit": v.unit, "unit_label": _unit_label(v.unit), "status": v.status, "n": v.n,
+                "reason": v.reason, "breakdown": _breakdown(v.breakdown, v.unit),
+                "definition": {"formula": (ind.formula if en else ind.formula_es) or ind.formula,
+                               "formula_en": ind.formula, "unit": ind.unit, "source_records": ind.source_records,
+                               "missing_data": (ind.missing_data if en else ind.missing_data_es) or ind.missing_data},
+            })
+        out.append({"pillar": pillar, "name": name_en if en else name_es, "figures": items})
+    return {"reference_year": res.reference_year, "pillars": out}
+
+
+# ---------------------------------------------------------------------------------------------- bundle
+
+
+@dataclass
+class DashboardData:
+    filters: DashboardFilters
+    options: dict
+    pillars: list[dict]
+    series: dict
+    map: dict
+    reference_year: int | None = None
+    version: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def figure(self, code: str) -> dict:
+        for p in self.pillars:
+            for f in p["figures"]:
+                if f["code"] == code:
+                    return f
+        raise KeyError(code)
+
+
+def dashboard_options(user, scoped: tuple | None = None) -> dict:  # noqa: ANN001
+    """Choices of the filter form (``scoped``: the result of :func:`scope_tables`, to reuse its version)."""
+    scope, version, tables = scoped or scope_tables(user)
+    return cache.cached("options", scope, version, get_language() or "", lambda: filter_options(tables()))
+
+
+def dashboard_data(user, filters: DashboardFilters, personal: bool,  # noqa: ANN001
+                   scoped: tuple | None = None) -> DashboardData:
+    """Figures, series and map for ``user`` and ``filters`` (``personal``: may the map show plots)."""
+    from . import maplayers, series
+
+    scope, version, tables = scoped or scope_tables(user)
+    lang = get_language() or ""
+    options = cache.cached("options", scope, version, lang, lambda: filter_options(tables()))
+    figures = cache.cached("figures", scope, version, lang + filters.key(), lambda: figure_rows(tables(), filters))
+    over_time = cache.cached("series", scope, version, lang + filters.key(with_year=False),
+                             lambda: series.series(tables(), filters))
+    colour = filters.colour
+    if personal:
+        colour = colour if colour in PLOT_COLOURS else "system"
+        layer = cache.cached("map", scope, version, f"{lang}plots{colour}{filters.key()}",
+                             lambda: maplayers.plot_layer(user, scope, version, tables(), filters, colour))
+    else:
+        colour = colour if colour in MUNICIPALITY_COLOURS else "families"
+        layer = cache.cached("map", scope, version, f"{lang}muni{colour}{filters.key()}",
+                             lambda: maplayers.municipality_layer(tables(), filters, colour))
+    ref = figures["reference_year"]
+    notes = [] if filters.year else [_("Sin filtro de año: cada cifra usa el último año con registros (%(y)s) "
+                                       "o todo el periodo, según su definición.") % {"y": ref}]
+    return DashboardData(filters, options, figures["pillars"], over_time, layer, ref, version, notes)

@@ -1,0 +1,61 @@
+"""Dashboard and family sheet views: load, check the role, call one service, render.
+
+The dashboard answers every role (analysts see aggregates and a municipality map only). A request from
+htmx (``HX-Request``) gets the panel alone (figures, charts and map swapped together); without
+JavaScript the filter form is a plain GET and the whole page comes back.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.vary import vary_on_headers
+
+from miaf.web.accounts.scoping import can_see_personal_data, families_for, require_personal_data
+
+from .forms import DashboardFilterForm
+from .services import DashboardFilters, dashboard_data, dashboard_options, scope_tables
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
+
+
+def render_dashboard(request: HttpRequest, template: str) -> HttpResponse:
+    """The dashboard page (``template``) or, for htmx, its panel."""
+    personal = can_see_personal_data(request.user)
+    scoped = scope_tables(request.user)
+    form = DashboardFilterForm(request.GET or None, dashboard_options(request.user, scoped), personal)
+    filters = form.filters() if request.GET else DashboardFilters()
+    data = dashboard_data(request.user, filters, personal, scoped)
+    context = {"form": form, "data": data, "personal": personal, "action": request.path}
+    return render(request, "dashboard/_panel.html" if _is_htmx(request) else template, context)
+
+
+@login_required
+@vary_on_headers("HX-Request")
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render_dashboard(request, "dashboard/page.html")
+
+
+@login_required
+def family_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    from .sheet import family_sheet as build
+
+    require_personal_data(request.user)
+    family = get_object_or_404(families_for(request.user), pk=pk)
+    return render(request, "dashboard/family_sheet.html", {"family": family, "sheet": build(family), "pdf": False})
+
+
+@login_required
+def family_sheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from .sheet import family_sheet as build
+    from .sheet import sheet_pdf
+
+    require_personal_data(request.user)
+    family = get_object_or_404(families_for(request.user), pk=pk)
+    pdf = sheet_pdf(request, family, build(family, svg=True))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="hoja-{family.code}.pdf"'
+    return response
