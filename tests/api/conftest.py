@@ -58,14 +58,24 @@ def api_as(client, tokens):  # noqa: ANN001, ANN201
 
 @pytest.fixture
 def records(world):  # noqa: ANN001, ANN201
-    """One record of each kind for fam_ojo / plot_ojo (a harvest with two destinations, 100 kg)."""
+    """One record of each kind for fam_ojo / plot_ojo (a harvest with two destinations, 100 kg), an input
+    purchase, the attendance of fam_ojo's head at the training, and version 1 of plot_ojo's design (a small
+    stored version in the shape ``designer.services.save_design`` writes)."""
     import datetime as dt
     from decimal import Decimal
     from types import SimpleNamespace
 
     from miaf.web.catalogue.models import Species
-    from miaf.web.fieldwork.models import TrainingEvent, Visit
-    from miaf.web.records.models import Harvest, HarvestDestination, LabourLog, LedgerEntry, Planting
+    from miaf.web.fieldwork.models import Attendance, TrainingEvent, Visit
+    from miaf.web.plots.models import PlotDesign
+    from miaf.web.records.models import (
+        Harvest,
+        HarvestDestination,
+        InputPurchase,
+        LabourLog,
+        LedgerEntry,
+        Planting,
+    )
 
     mango = Species.objects.get(code="mango")
     planting = Planting.objects.create(plot=world.plot_ojo, species=mango, planted_on=dt.date(2012, 6, 1),
@@ -82,5 +92,21 @@ def records(world):  # noqa: ANN001, ANN201
     visit = Visit.objects.create(family=world.fam_ojo, plot=world.plot_ojo, visited_on=dt.date(2020, 6, 1))
     training = TrainingEvent.objects.create(organisation=world.org_coffee, group=world.group_ojo, kind="training",
                                             title="Poda de frutales", held_on=dt.date(2020, 7, 1))
+    input_purchase = InputPurchase.objects.create(
+        family=world.fam_ojo, plot=world.plot_ojo, purchased_on=dt.date(2020, 4, 2), item="Composta",
+        quantity=Decimal("10"), unit="bultos", cost_mxn=Decimal("850.50"), supplier="Vivero San Juan")
+    attendance = Attendance.objects.create(event=training, family=world.fam_ojo, member=world.fam_ojo.members.get())
+    design = PlotDesign.objects.create(
+        plot=world.plot_ojo, version=1, created_by=world.carla,
+        parameters={"inputs": {"species": ["mango"]}, "design_parameters": {}},
+        summary={"summary": {"n_trees": 2, "modality": "TMV"}, "bill_of_materials": [{"item": "mango", "quantity": 2}],
+                 "labour_by_month": [0.0] * 11 + [1.5],
+                 "warnings": [{"code": "few_rows", "message": "Few rows.", "message_es": "Pocas hileras.", "params": {}}]},
+        geojson={"type": "FeatureCollection", "features": [
+            {"type": "Feature", "geometry": world.plot_ojo.boundary, "properties": {"kind": "plot"}},
+            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [-91.9795, 16.3104]},
+             "properties": {"kind": "tree", "species": "mango"}},
+        ]},
+    )
     return SimpleNamespace(planting=planting, harvest=harvest, labour=labour, ledger=ledger, visit=visit,
-                           training=training)
+                           training=training, input_purchase=input_purchase, attendance=attendance, design=design)

@@ -19,6 +19,8 @@ EVERY_PATH = {
     "/plantings", "/plantings/{id}", "/harvests", "/harvests/{id}", "/labour", "/labour/{id}",
     "/ledger", "/ledger/{id}", "/visits", "/visits/{id}", "/trainings", "/trainings/{id}", "/design",
     "/plots/{id}/environment", "/environment/programme",
+    "/inputs", "/inputs/{id}", "/trainings/{id}/attendance", "/trainings/{id}/attendance/{attendance_id}",
+    "/plots/{id}/designs", "/plots/{id}/designs/{version}",
 }
 
 

@@ -7,7 +7,8 @@
   record is a 404 (not a 403 that would confirm it exists);
 * analyst (diego): catalogue, organisations, groups and /stats only; families, plots and records are 403.
 
-The rows asked for belong to Ojo de Agua's family (fam_ojo, plot_ojo and the ``records`` fixture).
+The rows asked for belong to Ojo de Agua's family (fam_ojo, plot_ojo and the ``records`` fixture: records,
+input purchase, the training of Ojo de Agua with its attendance, plot_ojo's design version 1).
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ EVERYONE = dict.fromkeys(PERSONAS, 200)
 PERSONAL_LIST = {**EVERYONE, "diego": 403}
 OJO_ROW = {"root": 200, "carla": 200, "ana": 200, "beto": 404, "diego": 403, "olga": 404}
 
-PERSONAL = ("families", "plots", "plantings", "harvests", "labour", "ledger", "visits", "trainings")
+PERSONAL = ("families", "plots", "plantings", "harvests", "inputs", "labour", "ledger", "visits", "trainings")
 PATCHES = {
     "families": {"notes": "visita de junio"}, "plots": {"name": "La Ladera Alta"}, "plantings": {"notes": "riego"},
-    "harvests": {"notes": "buena"}, "labour": {"person_days": "4"}, "ledger": {"notes": "venta en Comitán"},
+    "harvests": {"notes": "buena"}, "inputs": {"supplier": "Vivero Comitán"}, "labour": {"person_days": "4"}, "ledger": {"notes": "venta en Comitán"},
     "visits": {"agreements": "podar en julio"}, "trainings": {"topic": "poda"},
 }
 
@@ -32,7 +33,7 @@ PATCHES = {
 def row_id(name: str, world, records) -> int:  # noqa: ANN001
     return {
         "families": world.fam_ojo.pk, "plots": world.plot_ojo.pk, "plantings": records.planting.pk,
-        "harvests": records.harvest.pk, "labour": records.labour.pk, "ledger": records.ledger.pk,
+        "harvests": records.harvest.pk, "inputs": records.input_purchase.pk, "labour": records.labour.pk, "ledger": records.ledger.pk,
         "visits": records.visit.pk, "trainings": records.training.pk,
     }[name]
 
@@ -79,6 +80,30 @@ def test_personal_rows_are_404_outside_scope_and_403_for_the_analyst(api_as, wor
 @pytest.mark.parametrize(("persona", "expected"), OJO_ROW.items())
 def test_plot_history_follows_the_plot_scope(api_as, world, persona, expected):
     assert api_as(persona).get(f"/plots/{world.plot_ojo.pk}/phases").status_code == expected
+
+
+@pytest.mark.parametrize(("persona", "expected"), OJO_ROW.items())
+def test_plot_designs_follow_the_plot_scope(api_as, world, records, persona, expected):
+    assert api_as(persona).get(f"/plots/{world.plot_ojo.pk}/designs").status_code == expected
+    assert api_as(persona).get(f"/plots/{world.plot_ojo.pk}/designs/1").status_code == expected
+
+
+@pytest.mark.parametrize(("persona", "expected"), OJO_ROW.items())
+def test_training_attendance_follows_the_training_scope(api_as, world, records, persona, expected):
+    assert api_as(persona).get(f"/trainings/{records.training.pk}/attendance").status_code == expected
+
+
+@pytest.mark.parametrize(("persona", "expected"), {**OJO_ROW, "root": 201, "carla": 201, "ana": 201}.items())
+def test_adding_attendance_follows_the_training_scope(api_as, world, records, persona, expected):
+    body = {"family": world.fam_ojo.pk}
+    response = api_as(persona).post(f"/trainings/{records.training.pk}/attendance", body)
+    assert response.status_code == expected, response.content
+
+
+@pytest.mark.parametrize(("persona", "expected"), {**OJO_ROW, "root": 204, "carla": 204, "ana": 204}.items())
+def test_removing_attendance_follows_the_training_scope(api_as, world, records, persona, expected):
+    response = api_as(persona).delete(f"/trainings/{records.training.pk}/attendance/{records.attendance.pk}")
+    assert response.status_code == expected, response.content
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

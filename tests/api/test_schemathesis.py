@@ -6,7 +6,7 @@ rotate among the personas (administrator, coordinator, promoter, analyst), and h
 are swapped for ids of real rows so that updates and deletes reach the database.
 
 Checks: no 5xx, every status code and content type documented, every response body valid against its
-schema. 15 generated examples per operation (73 operations, ~1 min on 2 idle cores). Schemathesis'
+schema. 15 generated examples per operation (87 operations, ~1 min on 2 idle cores). Schemathesis'
 exhaustive "coverage" phase (~90 boundary cases per operation, ~3 min) runs with
 ``MIAF_API_COVERAGE_PHASE=true``.
 """
@@ -51,7 +51,7 @@ def real_ids(world, records) -> dict[str, int]:  # noqa: ANN001
         "organisations": world.org_coffee.pk, "localities": world.locality.pk,
         "municipalities": world.municipality.pk, "plantings": records.planting.pk,
         "harvests": records.harvest.pk, "labour": records.labour.pk, "ledger": records.ledger.pk,
-        "visits": records.visit.pk, "trainings": records.training.pk,
+        "visits": records.visit.pk, "trainings": records.training.pk, "inputs": records.input_purchase.pk,
     }
 
 
@@ -68,5 +68,10 @@ def test_no_operation_answers_a_server_error(case, world, records, tokens):  # n
     if isinstance(params.get("id"), int) and params["id"] % 2 == 0:
         resource = case.operation.path.split("/")[3]
         params["id"] = real_ids(world, records).get(resource, params["id"])
+    # Sub-rows of a training or plot: half of them are the real attendance row and design version.
+    if isinstance(params.get("attendance_id"), int) and params["attendance_id"] % 2 == 0:
+        params["attendance_id"] = records.attendance.pk
+    if isinstance(params.get("version"), int) and params["version"] % 2 == 0:
+        params["version"] = records.design.version
     persona = next(PERSONAS)
     case.call_and_validate(headers={"Authorization": f"Bearer {tokens[persona]}"}, checks=CHECKS)

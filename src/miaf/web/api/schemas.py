@@ -139,6 +139,8 @@ FILTER_FIELDS: dict[str, tuple[Any, str]] = {
     "system": (choice(System.values), "Production system of the plot."),
     "year": (Annotated[int, Field(ge=1900, le=2100)], "Calendar year of the record."),
     "family": (Id, "Family id."),
+    "plot": (Id, "Plot id."),
+    "collective": (bool, "true: collective purchases only; false: individual purchases only."),
 }
 
 
@@ -499,6 +501,31 @@ class LedgerOut(StampedOut):
         return obj.species.code if obj.species_id else None
 
 
+class InputPurchaseIn(Payload):
+    family: Id
+    plot: Id | None = Field(None, description="A plot of the same family (optional).")
+    purchased_on: dt.date = Field(description="Date of the purchase (not in the future).")
+    item: Text(160, 1) = Field(description="What was bought (seedlings, compost, tools …).")
+    quantity: Amount()
+    unit: Text(20, 1) = Field(description="Unit of the quantity as the family counts it (kg, plantas, bultos …).")
+    cost_mxn: Amount(14) = Field(description="[MXN] total paid")
+    supplier: Text(160) = ""
+    collective: bool = Field(False, description="Bought collectively through the group or organisation.")
+
+
+class InputPurchaseOut(StampedOut):
+    id: int
+    family: int = Field(validation_alias="family_id")
+    plot: int | None = Field(validation_alias="plot_id")
+    purchased_on: dt.date
+    item: str
+    quantity: Decimal
+    unit: str
+    cost_mxn: Decimal = Field(description="[MXN]")
+    supplier: str
+    collective: bool
+
+
 # --- fieldwork ---------------------------------------------------------------------------------------
 
 
@@ -570,6 +597,43 @@ class TrainingOut(StampedOut):
     topic: str
     held_on: dt.date
     step: int
+
+
+class AttendanceIn(Payload):
+    family: Id = Field(description="A family within your reach.")
+    member: Id | None = Field(None, description="A member of that family (omit when only the family is known). "
+                              "A member attends an event once.")
+
+
+class AttendanceOut(Schema):
+    id: int
+    event: int = Field(validation_alias="event_id")
+    family: int = Field(validation_alias="family_id")
+    member: int | None = Field(validation_alias="member_id")
+
+
+# --- plot designs (read-only) -------------------------------------------------------------------------
+
+
+class PlotDesignSummaryOut(Schema):
+    version: int = Field(description="1, 2, … in the order the designs were saved; old versions are kept.")
+    created_at: dt.datetime
+    created_by: str | None = Field(description="Username of who saved the version.")
+    summary: dict[str, Any] = Field(description="Key figures of the design (trees, rows, strip areas, slope …).")
+
+
+class DesignWarningOut(Schema):
+    code: str
+    message: str = Field(description="In the request's language.")
+
+
+class PlotDesignOut(PlotDesignSummaryOut):
+    parameters: dict[str, Any] = Field(description="`inputs` the user chose and every `design_parameters` used (value, unit, tag, source).")
+    bill_of_materials: list[dict[str, Any]]
+    labour_by_month: list[float | None] = Field(description="[person-days] establishment labour, January to December.")
+    warnings: list[DesignWarningOut]
+    geojson: dict[str, Any] = Field(description="The layout as a GeoJSON FeatureCollection (WGS84): the plot, "
+                                    "tree rows, trees and crop strips, each feature with a `kind` property.")
 
 
 # --- aggregates --------------------------------------------------------------------------------------

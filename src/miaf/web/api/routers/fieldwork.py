@@ -1,27 +1,50 @@
-"""Accompaniment: follow-up visits (with tree measurements) and trainings/exchanges.
+"""Accompaniment: follow-up visits (with tree measurements), trainings/exchanges and their attendance.
 
 Personal data (analysts get 403). Visits are scoped through their family; trainings through their
 organisation and group (a promoter sees the events of their groups and the group-less events of their
-organisations).
+organisations). The attendance of an event lists only the families within the user's reach.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations``: django-ninja reads the attendance views' signatures at runtime.
 
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
-from ninja import Router
+from ninja import Path, Router
+from ninja.pagination import paginate
+from ninja.responses import Status
 
 from miaf.web.accounts.models import Role
-from miaf.web.accounts.scoping import groups_for, organisations_for, role_of, scoped
-from miaf.web.api.crud import Ref, Resource, default_save, register
+from miaf.web.accounts.scoping import can_edit, groups_for, organisations_for, role_of, scoped
+from miaf.web.api.crud import (
+    Ref,
+    Resource,
+    default_save,
+    get_scoped,
+    guard_read,
+    ordered,
+    register,
+    resolve_refs,
+)
 from miaf.web.api.errors import FieldError
 from miaf.web.api.nested import clean_nested
 from miaf.web.api.routers.records import FAMILY, PLOT, family_filters, save_with_family_plot
-from miaf.web.api.schemas import TrainingIn, TrainingOut, VisitIn, VisitOut
+from miaf.web.api.schemas import (
+    MAX_ID,
+    AttendanceIn,
+    AttendanceOut,
+    Pagination,
+    TrainingIn,
+    TrainingOut,
+    VisitIn,
+    VisitOut,
+    responses,
+)
 from miaf.web.catalogue.models import Species
-from miaf.web.fieldwork.models import TrainingEvent, TreeMeasurement, Visit
+from miaf.web.fieldwork.models import Attendance, TrainingEvent, TreeMeasurement, Visit
 from miaf.web.registry.models import Locality
 
 router = Router()
@@ -98,3 +121,82 @@ for _resource in (visits, trainings):
     _sub = Router(tags=[_resource.name])
     register(_sub, _resource)
     router.add_router(f"/{_resource.name}", _sub)
+
+
+# --- attendance of a training: /trainings/{id}/attendance ---------------------------------------------
+
+attendance = Resource(
+    name="attendance", model=Attendance, out=AttendanceOut, label=_l("La asistencia"), create=AttendanceIn,
+    queryset=lambda user: scoped(user, Attendance), refs={"family": FAMILY},
+)
+
+
+def attendance_of(event: TrainingEvent, user):  # noqa: ANN001, ANN201
+    """The event's attendance rows whose family is within the user's reach."""
+    return ordered(attendance.queryset(user).filter(event=event))
+
+
+def guard_write_attendance(user) -> None:  # noqa: ANN001
+    guard_read(attendance, user)
+    if not can_edit(user):
+        raise PermissionDenied(_("Su rol no permite modificar %(what)s.") % {"what": attendance.label})
+
+
+def save_attendance(event: TrainingEvent, data: dict) -> Attendance:
+    """Add a family (and optionally one of its members) to an event; a member attends an event once."""
+    member_id = data.pop("member", None)
+    row = Attendance(event=event, family=data["family"])
+    if member_id is not None:
+        member = row.family.members.filter(pk=member_id).first()
+        if member is None:
+            raise FieldError("member", _("El integrante %(id)s no es de esta familia.") % {"id": member_id}, "not_found")
+        if Attendance.objects.filter(event=event, member=member).exists():
+            raise FieldError("member", _("%(name)s ya está en la lista de asistencia de este evento.") % {"name": member.name}, "unique")
+        row.member = member
+    clean_nested(row, "")
+    row.save()
+    return row
+
+
+attendance_router = Router(tags=["trainings"])
+
+
+@attendance_router.get("/{id}/attendance", response=responses(200, list[AttendanceOut], 401, 403, 404, 422),
+                       operation_id="trainings_attendance_list", summary="Attendance of a training or exchange",
+                       description="Families (and members) who attended; only families within your reach are listed.")
+@paginate(Pagination)
+def list_attendance(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)):  # noqa: A002, ANN201
+    guard_read(trainings, request.auth)
+    event = get_scoped(trainings, request.auth, id)
+    return attendance_of(event, request.auth)
+
+
+@attendance_router.post("/{id}/attendance", response=responses(201, AttendanceOut),
+                        operation_id="trainings_attendance_create", summary="Add a family or member to the attendance")
+def create_attendance(request: HttpRequest, payload: AttendanceIn, id: int = Path(..., ge=1, le=MAX_ID)):  # noqa: A002, ANN201
+    guard_write_attendance(request.auth)
+    event = get_scoped(trainings, request.auth, id)
+    with transaction.atomic():
+        data = resolve_refs(attendance, request.auth, payload.model_dump())
+        row = save_attendance(event, data)
+    return Status(201, row)
+
+
+@attendance_router.delete("/{id}/attendance/{attendance_id}", response=responses(204, None, 401, 403, 404),
+                          operation_id="trainings_attendance_delete", summary="Remove one row of the attendance")
+def delete_attendance(  # noqa: ANN201
+    request: HttpRequest,
+    id: int = Path(..., ge=1, le=MAX_ID),  # noqa: A002
+    attendance_id: int = Path(..., ge=1, le=MAX_ID),
+):
+    guard_write_attendance(request.auth)
+    event = get_scoped(trainings, request.auth, id)
+    row = attendance_of(event, request.auth).filter(pk=attendance_id).first()
+    if row is None:
+        raise Http404(_("%(what)s %(id)s no existe o no está a su alcance.") % {"what": attendance.label, "id": attendance_id})
+    with transaction.atomic():
+        row.delete()
+    return Status(204, None)
+
+
+router.add_router("/trainings", attendance_router)

@@ -1,6 +1,9 @@
-"""Plots (GeoJSON boundaries) and their production-system history (personal data: analysts get 403).
+"""Plots (GeoJSON boundaries), their production-system history and their saved MIAF-D designs
+(personal data: analysts get 403).
 
 ``GET /plots?format=geojson`` answers a GeoJSON FeatureCollection of the same page of plots.
+``GET /plots/{id}/designs`` lists the saved design versions (read-only: designs are saved by the
+designer page); ``GET /plots/{id}/designs/{version}`` answers one with its layout as GeoJSON.
 """
 
 # No ``from __future__ import annotations``: django-ninja must see the query schema classes themselves.
@@ -8,8 +11,9 @@
 from typing import Any, Literal
 
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from ninja import Path, Query, Router
@@ -27,6 +31,8 @@ from miaf.web.api.schemas import (
     FeatureCollection,
     PhaseIn,
     PhaseOut,
+    PlotDesignOut,
+    PlotDesignSummaryOut,
     PlotIn,
     PlotOut,
     PlotPage,
@@ -34,7 +40,7 @@ from miaf.web.api.schemas import (
     filters,
     responses,
 )
-from miaf.web.plots.models import Plot
+from miaf.web.plots.models import Plot, PlotDesign
 from miaf.web.plots.services import convert_plot, register_plot
 
 router = Router(tags=["plots"])
@@ -129,3 +135,65 @@ def create_phase(request: HttpRequest, payload: PhaseIn, id: int = Path(..., ge=
         raise FieldError("on", _("La fecha no puede estar en el futuro."), "future_date")
     phase = convert_plot(plot, payload.system, payload.on, payload.notes)
     return Status(201, phase)
+
+
+# --- saved MIAF-D designs (read-only) ------------------------------------------------------------------
+
+#: The largest design version a client may ask for (the column is a 32-bit positive integer).
+MAX_VERSION = 2**31 - 1
+
+
+def _stored(design: PlotDesign, key: str, kind: type) -> Any:
+    """A part of the stored summary (``DesignResult.to_dict()``), empty when the version lacks it."""
+    value = (design.summary or {}).get(key)
+    return value if isinstance(value, kind) else kind()
+
+
+def design_summary(design: PlotDesign) -> dict[str, Any]:
+    return {
+        "version": design.version,
+        "created_at": design.created_at,
+        "created_by": design.created_by.username if design.created_by_id else None,
+        "summary": _stored(design, "summary", dict),
+    }
+
+
+def design_detail(design: PlotDesign) -> dict[str, Any]:
+    english = (get_language() or "es").startswith("en")
+    warnings = [
+        {"code": str(w.get("code", "")), "message": str(w.get("message" if english else "message_es") or w.get("message") or "")}
+        for w in _stored(design, "warnings", list) if isinstance(w, dict)
+    ]
+    geojson = design.geojson if isinstance(design.geojson, dict) and design.geojson else {"type": "FeatureCollection", "features": []}
+    return {
+        **design_summary(design),
+        "parameters": design.parameters if isinstance(design.parameters, dict) else {},
+        "bill_of_materials": [row for row in _stored(design, "bill_of_materials", list) if isinstance(row, dict)],
+        "labour_by_month": _stored(design, "labour_by_month", list),
+        "warnings": warnings,
+        "geojson": geojson,
+    }
+
+
+@router.get("/{id}/designs", response=responses(200, list[PlotDesignSummaryOut], 401, 403, 404),
+            operation_id="plots_designs_list", summary="Saved MIAF-D design versions of a plot (newest first)")
+def list_designs(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)):  # noqa: A002, ANN201
+    require_personal_data(request.auth)
+    plot = get_scoped(plots, request.auth, id)
+    return [design_summary(d) for d in plot.designs.select_related("created_by").order_by("-version")]
+
+
+@router.get("/{id}/designs/{version}", response=responses(200, PlotDesignOut, 401, 403, 404),
+            operation_id="plots_designs_get",
+            summary="One saved MIAF-D design of a plot, with its layout as a GeoJSON FeatureCollection")
+def get_design(  # noqa: ANN201
+    request: HttpRequest,
+    id: int = Path(..., ge=1, le=MAX_ID),  # noqa: A002
+    version: int = Path(..., ge=1, le=MAX_VERSION),
+):
+    require_personal_data(request.auth)
+    plot = get_scoped(plots, request.auth, id)
+    design = plot.designs.select_related("created_by").filter(version=version).first()
+    if design is None:
+        raise Http404(_("La parcela %(id)s no tiene la versión %(v)s del diseño.") % {"id": id, "v": version})
+    return design_detail(design)

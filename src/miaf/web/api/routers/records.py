@@ -1,4 +1,4 @@
-"""Production and household records: plantings, harvests (with destinations), labour, ledger.
+"""Production and household records: plantings, harvests (with destinations), input purchases, labour, ledger.
 
 Personal data (analysts get 403); rows are scoped through their family (``scoped(user, Model)``).
 """
@@ -19,6 +19,8 @@ from miaf.web.api.nested import clean_nested
 from miaf.web.api.schemas import (
     HarvestIn,
     HarvestOut,
+    InputPurchaseIn,
+    InputPurchaseOut,
     LabourIn,
     LabourOut,
     LedgerIn,
@@ -27,7 +29,14 @@ from miaf.web.api.schemas import (
     PlantingOut,
 )
 from miaf.web.catalogue.models import Species
-from miaf.web.records.models import Harvest, HarvestDestination, LabourLog, LedgerEntry, Planting
+from miaf.web.records.models import (
+    Harvest,
+    HarvestDestination,
+    InputPurchase,
+    LabourLog,
+    LedgerEntry,
+    Planting,
+)
 
 router = Router()
 
@@ -103,6 +112,15 @@ harvests = Resource(
     description="Harvests with their destinations (self-consumption, organisation, intermediary …). "
     "Destinations adding up to more kg than the harvest are refused (422, field `destinations`).",
 )
+inputs = Resource(
+    name="inputs", model=InputPurchase, out=InputPurchaseOut, label=_l("La compra de insumos"),
+    create=InputPurchaseIn, queryset=lambda user: scoped(user, InputPurchase),
+    filters={**family_filters("family", "purchased_on__year"), "plot": "plot", "collective": "collective"},
+    search=("item", "supplier", "unit"), refs={"family": FAMILY, "plot": PLOT}, save=save_with_family_plot,
+    description="Input purchases of a family (seedlings, seed, compost, tools …), optionally for one of its "
+    "plots; `collective` marks a purchase made together through the group or organisation. "
+    "`cost_mxn` is the total paid [MXN].",
+)
 labour = Resource(
     name="labour", model=LabourLog, out=LabourOut, label=_l("El registro de mano de obra"), create=LabourIn,
     queryset=lambda user: scoped(user, LabourLog),
@@ -117,7 +135,7 @@ ledger = Resource(
     description="The household economy calendar: income by source, expenses by destination, by month.",
 )
 
-for _resource in (plantings, harvests, labour, ledger):
+for _resource in (plantings, harvests, inputs, labour, ledger):
     _sub = Router(tags=[_resource.name])
     register(_sub, _resource)
     router.add_router(f"/{_resource.name}", _sub)
