@@ -70,7 +70,7 @@ def test_anonymous_user_is_sent_to_login(world, client):  # noqa: ANN001
 
 
 def test_preview_shows_the_numbers_of_design_plot_for_the_same_inputs(world, client_for, form_data):  # noqa: ANN001
-    # deep soil class -> 1.5 m (params/designer.csv), so at 30 % slope the modality is TMV (< 40 %, > 1 m)
+    # deep soil class -> 1.5 m (params/soil.csv), so at 30 % slope the modality is TMV (< 40 %, > 1 m)
     expected = design_plot(world.plot_ojo.boundary, ["aguacate"], slope_pct=30, aspect_deg=180,
                            soil_depth_m=1.5).summary
     r = client_for(world.carla).post(reverse("designer:preview", args=[world.plot_ojo.pk]), form_data)

@@ -24,7 +24,7 @@ PARAMS = {"species": ["aguacate"], "aspect_deg": 180}
 
 
 def test_soil_depth_classes_map_to_representative_depths():
-    # mid-points of 0-0.5 and 0.5-1 m; 1.5 m for the open-ended "> 1 m" (params/designer.csv)
+    # mid-points of 0-0.5 and 0.5-1 m; 1.5 m for the open-ended "> 1 m" (params/soil.csv)
     assert soil_depth_m_for_class("shallow") == 0.25
     assert soil_depth_m_for_class("medium") == 0.75
     assert soil_depth_m_for_class("deep") == 1.5

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from miaf.params import load_parameters, species
+from miaf.params import SOIL_DEPTH_CLASSES, load_parameters, soil_depth_class_m, species
 
 from .context import Context, Outcome, no_data, not_computed
 
@@ -96,7 +96,7 @@ def _soil_loss(ctx: Context) -> tuple[pd.DataFrame, dict] | Outcome:
     ls = np.where(miaf, e * ls_short + (1.0 - e) * ls_trad, ls_trad)
     p["soil_loss"] = rusle.rusle(r, k, ls, c, pp)
     p["soil_loss_traditional"] = rusle.rusle(r, k, ls_trad, trad.c_factor, trad.p_factor)
-    depth = p["soil_depth_class"].map({k_: float(ip[f"soil_depth_m.{k_}"]) for k_ in ("shallow", "medium", "deep")})
+    depth = p["soil_depth_class"].map({k_: soil_depth_class_m(k_) for k_ in SOIL_DEPTH_CLASSES})
     tol_by_depth = {d: rusle.tolerable_loss(d) for d in depth.dropna().unique()}
     p["tolerable"] = depth.map(tol_by_depth).fillna(rusle.tolerable_loss(None)).to_numpy(float)
     return p, skipped

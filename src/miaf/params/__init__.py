@@ -28,7 +28,10 @@ from pathlib import Path
 
 TAGS = frozenset({"seen", "derived", "estimate"})
 
-__all__ = ["TAGS", "Parameter", "ParameterTableError", "load_parameters", "load_table", "table_path", "species"]
+__all__ = [
+    "TAGS", "Parameter", "ParameterTableError", "load_parameters", "load_table", "table_path", "species",
+    "soil_depth_class_m",
+]
 
 
 class ParameterTableError(ValueError):
@@ -119,3 +122,17 @@ def load_parameters(name: str) -> dict[str, Parameter]:
 def species() -> dict[str, dict[str, str]]:
     """The species catalogue keyed by ``code`` (see ``species.csv``)."""
     return {row["code"]: row for row in load_table("species")}
+
+
+SOIL_DEPTH_CLASSES = ("shallow", "medium", "deep")
+
+
+def soil_depth_class_m(depth_class: str) -> float:
+    """Representative depth [m] of a plot's soil-depth class (``shallow``, ``medium``, ``deep``).
+
+    One table (``soil.csv``) serves the designer (TMV/BV threshold), the erosion tolerance and the
+    indicators, so the three always agree. Raises ``ValueError`` for an unknown class.
+    """
+    if depth_class not in SOIL_DEPTH_CLASSES:
+        raise ValueError(f"unknown soil depth class {depth_class!r}; expected one of {', '.join(SOIL_DEPTH_CLASSES)}")
+    return float(load_parameters("soil")[f"soil_depth_{depth_class}_m"])

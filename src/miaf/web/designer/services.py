@@ -50,7 +50,7 @@ from miaf.design import (
     design_plot,
 )
 from miaf.design.plot import LocalFrame, parse_plot
-from miaf.params import load_parameters
+from miaf.params import SOIL_DEPTH_CLASSES, load_parameters, soil_depth_class_m
 from miaf.params import species as species_catalogue
 from miaf.web.plots.models import Plot, PlotDesign
 
@@ -128,12 +128,10 @@ def soil_depth_m_for_class(depth_class: str | None) -> float | None:
     """
     if not depth_class:
         return None
-    table = load_parameters("designer")
-    key = f"soil_depth_{depth_class}_m"
-    if key not in table:
+    if depth_class not in SOIL_DEPTH_CLASSES:
         raise DesignInputError("soil_depth_class", "soil_depth_class_unknown",
                                _("Clase de profundidad de suelo desconocida: %(value)s") % {"value": depth_class})
-    return float(table[key])
+    return soil_depth_class_m(depth_class)
 
 
 def dem_max_bytes() -> int:

@@ -32,7 +32,7 @@ import pandas as pd
 from miaf.environment import CarbonInputs, ErosionInputs, TreeMeasurement, evaluate_carbon, evaluate_soil_loss
 from miaf.environment.carbon import tree_agb_kg
 from miaf.environment.rusle import municipality_rainfall
-from miaf.params import load_parameters, species
+from miaf.params import SOIL_DEPTH_CLASSES, load_parameters, soil_depth_class_m, species
 
 from .records import PlotRecords
 
@@ -99,8 +99,7 @@ def miaf_age(rec: PlotRecords, year: int) -> float:
 
 
 def _soil_depth_m(depth_class: str) -> float | None:
-    key = f"soil_depth_{depth_class}_m"
-    return _p(key) if depth_class and key in environs_parameters() else None
+    return soil_depth_class_m(depth_class) if depth_class in SOIL_DEPTH_CLASSES else None
 
 
 def erosion_inputs(rec: PlotRecords, year: int, today: dt.date) -> tuple[ErosionInputs, dict]:
