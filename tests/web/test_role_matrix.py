@@ -124,7 +124,9 @@ def test_anonymous_posts_are_sent_to_login_and_change_nothing(world, client):
 
 # ---------------------------------------------------------------------------- the analyst never sees a name
 
-PERSONAL = ["Familia Gómez Pérez", "Familia López Díaz", "Familia Ajena", "Jefa", "OJO-001", "VER-001", "OTR-001",
+# Member names are "Jefa <family name>" (tests/conftest.py); the bare word "Jefa" would match the
+# dashboard's "Jefatura del hogar" filter label.
+PERSONAL = ["Familia Gómez Pérez", "Familia López Díaz", "Familia Ajena", "Jefa Familia", "OJO-001", "VER-001", "OTR-001",
             "La Ladera", "El Cerrito", "-91.98", "16.31", "-92.1", "16.2", "/familias/", "/parcelas/"]
 
 

@@ -31,7 +31,7 @@ def _serve(args: argparse.Namespace) -> int:
     settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
     if not args.no_migrate:
         call_command("migrate", interactive=False, verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
+    collect_static_if_changed()
     bind = f"{args.host}:{args.port}"
     print(f"miaf: serving on http://{bind}/ (gunicorn, {args.workers} workers)", flush=True)
     cmd = [
@@ -40,6 +40,34 @@ def _serve(args: argparse.Namespace) -> int:
     ]  # fmt: skip
     os.execv(sys.executable, cmd)
     return 0  # pragma: no cover  (execv does not return)
+
+
+def collect_static_if_changed() -> bool:
+    """Run ``collectstatic`` unless the collected files are already those of the sources.
+
+    Compressing every file (whitenoise writes gzip and brotli copies) takes about a minute on a small
+    machine, so ``miaf serve`` keeps a stamp of the source files (path, size, mtime) beside the manifest
+    and skips the step when nothing changed. Returns whether it collected.
+    """
+    import hashlib
+
+    from django.conf import settings
+    from django.contrib.staticfiles.finders import get_finders
+    from django.core.management import call_command
+
+    digest = hashlib.sha256()
+    for finder in get_finders():
+        for path, storage in sorted(finder.list([]), key=lambda item: item[0]):
+            stat = os.stat(storage.path(path))
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    stamp_file = settings.STATIC_ROOT / ".miaf-static-stamp"
+    manifest = settings.STATIC_ROOT / "staticfiles.json"
+    stamp = digest.hexdigest()
+    if manifest.exists() and stamp_file.exists() and stamp_file.read_text() == stamp:
+        return False
+    call_command("collectstatic", interactive=False, verbosity=0)
+    stamp_file.write_text(stamp)
+    return True
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -54,12 +54,35 @@ def _version_sql() -> str:
     return "SELECT " + ", ".join(parts)
 
 
+def version_ttl() -> int:
+    """Seconds the data version is reused before it is read again (``MIAF_DASHBOARD_VERSION_TTL_S``
+    in the settings overrides ``version_ttl_s`` of ``params/dashboard.csv``; the tests use 0)."""
+    from django.conf import settings
+
+    override = getattr(settings, "MIAF_DASHBOARD_VERSION_TTL_S", None)
+    return int(override if override is not None else float(load_parameters("dashboard")["version_ttl_s"]))
+
+
 def data_version() -> str:
-    """A cheap fingerprint of the record tables: changes whenever a row is added, deleted or saved."""
+    """A fingerprint of the record tables: changes whenever a row is added, deleted or saved.
+
+    Counting rows costs a table scan, which is nothing on the demo but seconds at 100,000 families, so the
+    fingerprint is reused for :func:`version_ttl` seconds: a change shows on the dashboard at most that
+    late.
+    """
+    cache = caches["default"]
+    ttl = version_ttl()
+    if ttl > 0:
+        hit = cache.get("dash:data-version")
+        if hit is not None:
+            return hit
     with connection.cursor() as cursor:
         cursor.execute(_version_sql())
         row = cursor.fetchone()
-    return hashlib.blake2b(repr(row).encode(), digest_size=8).hexdigest()
+    version = hashlib.blake2b(repr(row).encode(), digest_size=8).hexdigest()
+    if ttl > 0:
+        cache.set("dash:data-version", version, ttl)
+    return version
 
 
 def scope_key(user) -> str:  # noqa: ANN001
