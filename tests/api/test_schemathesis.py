@@ -45,6 +45,22 @@ def load_schema():  # noqa: ANN201
 schema = load_schema()
 
 
+@pytest.fixture(autouse=True)
+def keep_the_test_connection_open():
+    """Calls go straight to the WSGI app, so Django sends request_started/finished, whose
+    ``close_old_connections`` closes a connection whose autocommit differs from its settings: inside the
+    test's transaction on PostgreSQL that is the test's own connection. Django's test client detaches the
+    same receiver for the same reason."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 def real_ids(world, records) -> dict[str, int]:  # noqa: ANN001
     return {
         "families": world.fam_ojo.pk, "plots": world.plot_ojo.pk, "groups": world.group_ojo.pk,

@@ -47,12 +47,22 @@ def demo_site(transactional_db, live_server, settings, tmp_path, monkeypatch):  
 
     threads: list[threading.Thread] = []
 
+    shared = connections["default"].vendor == "sqlite"
+
     def start_in_thread(job) -> int:  # noqa: ANN001
-        conn = connections["default"]  # the request thread's: the live server's shared in-memory connection
+        # SQLite: the request thread's connection is the live server's shared in-memory database. On
+        # PostgreSQL the data are committed (transactional_db), so the job opens its own connection: the
+        # request thread closes its own at the end of the request.
+        conn = connections["default"] if shared else None
 
         def run() -> None:
-            connections["default"] = conn
-            jobs.run_job(job.pk)
+            if conn is not None:
+                connections["default"] = conn
+            try:
+                jobs.run_job(job.pk)
+            finally:
+                if conn is None:
+                    connections.close_all()
 
         jobs.reports_dir().mkdir(parents=True, exist_ok=True)
         thread = threading.Thread(target=run, name=f"report-job-{job.pk}", daemon=True)
