@@ -32,7 +32,6 @@ def demo_site(transactional_db, live_server, settings, tmp_path, monkeypatch):  
     loaded; the demo needs it, so it is loaded again (idempotent). Serialized rollback would restore it too,
     but it fails on the content types that a plain transactional test's flush re-creates.
     """
-    from django.core.cache import caches
     from django.db import connections
 
     from miaf.web.catalogue.services import load_species_catalogue
@@ -41,7 +40,7 @@ def demo_site(transactional_db, live_server, settings, tmp_path, monkeypatch):  
 
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
     settings.MEDIA_ROOT = tmp_path / "media"
-    caches["default"].clear()  # the dashboard caches per data version; start from nothing
+    _clear_dashboard_caches()  # the dashboard caches per data version; start from nothing
     load_species_catalogue()
     load_demo(families=DEMO_FAMILIES, seed=DEMO_SEED)
 
@@ -74,7 +73,7 @@ def demo_site(transactional_db, live_server, settings, tmp_path, monkeypatch):  
     yield live_server
     for thread in threads:  # never flush the database under a running job
         thread.join(timeout=120)
-    caches["default"].clear()
+    _clear_dashboard_caches()
 
 
 @pytest.fixture
@@ -103,3 +102,14 @@ def browser_page(demo_site):  # noqa: ANN001, ANN201
         finally:
             context.close()
             browser.close()
+
+
+def _clear_dashboard_caches() -> None:
+    """Results (default and dashboard caches) and the process-local extracted tables."""
+    from django.core.cache import caches
+
+    from miaf.web.dashboard.cache import clear_local
+
+    caches["default"].clear()
+    caches["dashboard"].clear()
+    clear_local()

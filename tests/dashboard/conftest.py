@@ -12,9 +12,9 @@ from django.core.cache import caches
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    caches["default"].clear()
+    _clear_dashboard_caches()
     yield
-    caches["default"].clear()
+    _clear_dashboard_caches()
 
 
 @pytest.fixture
@@ -53,3 +53,12 @@ def records(world):  # noqa: ANN001, ANN201
     PlotDesign.objects.create(plot=world.plot_ojo, version=1, summary={"summary": {"n_trees": 40}},
                               geojson={"type": "FeatureCollection", "features": rows})
     return world
+
+
+def _clear_dashboard_caches() -> None:
+    """Results (default and dashboard caches) and the process-local extracted tables."""
+    from miaf.web.dashboard.cache import clear_local
+
+    caches["default"].clear()
+    caches["dashboard"].clear()
+    clear_local()

@@ -13,12 +13,12 @@ pytestmark = pytest.mark.django_db
 def test_the_data_version_is_reused_for_its_ttl_and_changes_after_it(settings, world):
     from miaf.web.registry.models import Family
 
-    caches["default"].clear()
+    caches["dashboard"].clear()
     settings.MIAF_DASHBOARD_VERSION_TTL_S = 60
     before = data_version()
     Family.objects.create(code="OJO-099", name="Familia Nueva", locality=world.locality)
     assert data_version() == before  # within the TTL: the remembered fingerprint
-    caches["default"].delete("dash:data-version")  # the TTL has run out
+    caches["dashboard"].delete("dash:data-version")  # the TTL has run out
     assert data_version() != before
     settings.MIAF_DASHBOARD_VERSION_TTL_S = 0
     Family.objects.create(code="OJO-100", name="Otra Familia", locality=world.locality)

@@ -239,13 +239,15 @@ class OverlapResult:
                 "total_inside_ha": self.total_inside_ha, "total_share": self.total_share}
 
 
-def layer_overlap(plots, layers: list[Layer]) -> OverlapResult:
+def layer_overlap(plots, layers: list[Layer], areas_ha=None) -> OverlapResult:  # noqa: ANN001
     """Share of each plot's area inside each reference layer, and programme totals.
 
     Parameters
     ----------
     plots : mapping ``{plot_id: polygon}`` or sequence of ``(plot_id, polygon)``, polygons in lon/lat.
     layers : list of :class:`Layer`.
+    areas_ha : optional sequence of the plots' geodesic areas [ha], in the order of ``plots``, when the
+        caller already has them (the stored ``Plot.area_ha``); computed here otherwise.
 
     Returns
     -------
@@ -255,22 +257,34 @@ def layer_overlap(plots, layers: list[Layer]) -> OverlapResult:
     -----
     share = A(plot ∩ layer) / A(plot), areas geodesic on WGS 84; the programme share is
     Σ A(plot ∩ layer) / Σ A(plot) (area-weighted). Intersections are computed in lon/lat, exact for the
-    straight edges of small plots.
+    straight edges of small plots. Only plots crossing a layer's edge are intersected: a plot inside
+    the layer (prepared-geometry containment test) counts whole, one that does not touch it counts zero,
+    which is what the intersection would give; at 100,000 plots and a corridor layer this takes seconds
+    instead of minutes.
     """
     items = list(plots.items()) if isinstance(plots, dict) else list(plots)
     if not items:
         raise ValueError("no plot given")
     ids = [str(i) for i, _ in items]
     geoms = np.array([g for _, g in items], dtype=object)
-    areas = np.array([geodesic_area_ha(g) for g in geoms])
+    if areas_ha is None:
+        areas = np.array([geodesic_area_ha(g) for g in geoms])
+    else:
+        areas = np.asarray(areas_ha, dtype=float)
+        if areas.shape != (len(items),):
+            raise ValueError(f"areas_ha has {areas.size} values for {len(items)} plots")
     if np.any(areas <= 0):
         bad = [i for i, a in zip(ids, areas, strict=True) if a <= 0]
         raise ValueError(f"plot(s) {bad} have no area")
     inside = {}
     for lay in layers:
         shapely.prepare(lay.geometry)
-        cut = shapely.intersection(geoms, lay.geometry)
-        inside[lay.name] = np.array([geodesic_area_ha(g) for g in cut])
+        within = shapely.contains(lay.geometry, geoms)
+        crossing = shapely.intersects(lay.geometry, geoms) & ~within
+        ha = np.where(within, areas, 0.0)
+        cut = shapely.intersection(geoms[crossing], lay.geometry)
+        ha[crossing] = [geodesic_area_ha(g) for g in cut]
+        inside[lay.name] = ha
     out = [PlotOverlap(pid, float(areas[i]), {k: float(v[i]) for k, v in inside.items()},
                        {k: float(min(v[i] / areas[i], 1.0)) for k, v in inside.items()})
            for i, pid in enumerate(ids)]

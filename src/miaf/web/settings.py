@@ -7,6 +7,7 @@ built-in development key in production).
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -108,6 +109,17 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The dashboard's results live in files under var/ so that every gunicorn worker and every restart shares them
+# (miaf.web.dashboard.cache); the prefix keeps two databases served from one var/ apart. Tests use memory.
+_DB_TAG = hashlib.blake2b(repr((DATABASES["default"]["ENGINE"], DATABASES["default"]["NAME"],
+                                DATABASES["default"].get("HOST"))).encode(), digest_size=4).hexdigest()
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "dashboard": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                  "LOCATION": str(VAR_DIR / "cache" / "dashboard"), "KEY_PREFIX": _DB_TAG,
+                  "OPTIONS": {"MAX_ENTRIES": 2000}},
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -159,3 +171,4 @@ if envbool("MIAF_TESTING", False):
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The dashboard re-reads its data version on every request, so tests see each change at once.
     MIAF_DASHBOARD_VERSION_TTL_S = 0
+    CACHES["dashboard"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dashboard"}

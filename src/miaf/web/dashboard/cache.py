@@ -1,15 +1,22 @@
-"""Caching of the dashboard: extracted tables and computed results, keyed by scope and data version.
+"""Caching of the dashboard: results keyed by scope and filters, tagged with the data version they show.
 
-Keys are ``dash:<what>:<scope>:<version>[:<extra>]`` in Django's ``default`` cache (LocMemCache unless the
-settings name another backend; with several gunicorn workers each worker keeps its own copy).
+Two stores:
+
+* the ``dashboard`` cache (settings ``CACHES``; a file cache under ``var/cache/dashboard`` in production, so
+  every gunicorn worker and every restart shares it; process memory in tests) holds the *results*: filter
+  choices, key figures, series, map layer. Key ``dash:<what>:<scope>:<hash of extra>``; the value is an
+  :class:`Entry` ``(version, built_at, value)``: the result and the data version it was computed from. A
+  result whose version is not the current one is *stale*: small scopes rebuild it at once, programme-scale
+  scopes show it with a notice while a background build replaces it (:mod:`miaf.web.dashboard.builds`);
+* process memory (:func:`local`) holds the *extracted tables* (hundreds of MB at 100,000 families: never
+  pickled), for the latest versions only.
 
 * **scope** = a short hash of the sorted ids of :func:`miaf.web.accounts.scoping.groups_for` (the groups
   whose records :func:`miaf.web.evidence.extract.load_tables` reads): users with the same reach share the
-  tables; a promoter assigned a new group gets a new scope at once.
+  results; a promoter assigned a new group gets a new scope at once.
 * **data version** = :func:`data_version`, one SQL query returning, for every table the dashboard reads,
   its row count and its latest ``updated_at`` (tables without a timestamp: the largest primary key). Any
-  insert, delete or save through the ORM changes it, so no entry is ever served stale; old entries are
-  never read again and expire after ``cache_timeout_s`` (``params/dashboard.csv``).
+  insert, delete or save through the ORM changes it.
 
 Limitation: a raw SQL ``UPDATE`` that neither changes a count nor touches ``updated_at`` (e.g. editing
 a harvest destination's kg in place, a table without timestamps) is not seen until something else changes.
@@ -18,15 +25,18 @@ a harvest destination's kg in place, a table without timestamps) is not seen unt
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from django.core.cache import caches
 from django.db import connection
 
 from miaf.params import load_parameters
 
-__all__ = ["cached", "data_version", "scope_key"]
+__all__ = ["Entry", "data_version", "get", "local", "put", "scope_key", "store"]
 
 T = TypeVar("T")
 
@@ -42,6 +52,29 @@ _TABLES: tuple[tuple[str, str, bool], ...] = (
 )  # fmt: skip
 
 
+class Entry(NamedTuple):
+    """A cached result: the data version it was computed from, when (epoch seconds), and the value."""
+
+    version: str
+    built_at: float
+    value: Any
+
+
+def store():  # noqa: ANN201
+    """The ``dashboard`` cache (falls back to ``default`` when the settings name no such alias)."""
+    from django.conf import settings
+
+    return caches["dashboard" if "dashboard" in settings.CACHES else "default"]
+
+
+def param(key: str) -> float:
+    """A number of ``params/dashboard.csv``; a setting ``MIAF_DASHBOARD_<KEY>`` overrides it (tests)."""
+    from django.conf import settings
+
+    override = getattr(settings, f"MIAF_DASHBOARD_{key.upper()}", None)
+    return float(override if override is not None else load_parameters("dashboard")[key])
+
+
 def _version_sql() -> str:
     from django.apps import apps
 
@@ -55,12 +88,29 @@ def _version_sql() -> str:
 
 
 def version_ttl() -> int:
-    """Seconds the data version is reused before it is read again (``MIAF_DASHBOARD_VERSION_TTL_S``
-    in the settings overrides ``version_ttl_s`` of ``params/dashboard.csv``; the tests use 0)."""
-    from django.conf import settings
+    """Seconds the data version is reused before it is read again (``version_ttl_s``; tests use 0)."""
+    return int(param("version_ttl_s"))
 
-    override = getattr(settings, "MIAF_DASHBOARD_VERSION_TTL_S", None)
-    return int(override if override is not None else float(load_parameters("dashboard")["version_ttl_s"]))
+
+def read_version() -> str:
+    """The fingerprint of the record tables, read now (one query; seconds at 100,000 families)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_version_sql())
+        row = cursor.fetchone()
+    return hashlib.blake2b(repr(row).encode(), digest_size=8).hexdigest()
+
+
+_VERSION_KEY = "dash:data-version"
+_refreshing = threading.Lock()
+
+
+def _refresh_version() -> None:
+    try:
+        t = time.perf_counter()
+        version = read_version()
+        store().set(_VERSION_KEY, (version, time.time(), time.perf_counter() - t), None)
+    finally:
+        _refreshing.release()
 
 
 def data_version() -> str:
@@ -68,20 +118,27 @@ def data_version() -> str:
 
     Counting rows costs a table scan, which is nothing on the demo but seconds at 100,000 families, so the
     fingerprint is reused for :func:`version_ttl` seconds: a change shows on the dashboard at most that
-    late.
+    late. When the reused one is older than that and reading it took longer than ``version_sync_max_s``,
+    the request keeps the remembered fingerprint and a background thread reads the new one, so no page
+    waits for the count.
     """
-    cache = caches["default"]
     ttl = version_ttl()
+    cache = store()
+    known = cache.get(_VERSION_KEY) if ttl > 0 else None
+    if known is not None:
+        version, read_at, took = known
+        if time.time() - read_at < ttl:
+            return version
+        if took > param("version_sync_max_s"):
+            if _refreshing.acquire(blocking=False):
+                from .builds import spawn
+
+                spawn("data-version", _refresh_version)
+            return version
+    t = time.perf_counter()
+    version = read_version()
     if ttl > 0:
-        hit = cache.get("dash:data-version")
-        if hit is not None:
-            return hit
-    with connection.cursor() as cursor:
-        cursor.execute(_version_sql())
-        row = cursor.fetchone()
-    version = hashlib.blake2b(repr(row).encode(), digest_size=8).hexdigest()
-    if ttl > 0:
-        cache.set("dash:data-version", version, ttl)
+        cache.set(_VERSION_KEY, (version, time.time(), time.perf_counter() - t), None)
     return version
 
 
@@ -93,16 +150,57 @@ def scope_key(user) -> str:  # noqa: ANN001
     return hashlib.blake2b(",".join(map(str, ids)).encode(), digest_size=8).hexdigest()
 
 
-def timeout() -> int:
-    return int(float(load_parameters("dashboard")["cache_timeout_s"]))
+def _key(what: str, scope: str, extra: str) -> str:
+    return f"dash:{what}:{scope}:{hashlib.blake2b(extra.encode(), digest_size=8).hexdigest()}"
+
+
+def get(what: str, scope: str, extra: str) -> Entry | None:
+    """The latest result stored for (what, scope, extra), whatever its version (``None``: never built)."""
+    hit = store().get(_key(what, scope, extra))
+    return hit if isinstance(hit, Entry) else None
+
+
+def put(what: str, scope: str, extra: str, version: str, value: T) -> T:
+    store().set(_key(what, scope, extra), Entry(version, time.time(), value), int(param("cache_timeout_s")))
+    return value
 
 
 def cached(what: str, scope: str, version: str, extra: str, build: Callable[[], T]) -> T:
-    """The cached value of ``build()`` under ``dash:<what>:<scope>:<version>:<extra>``, built on a miss."""
-    key = f"dash:{what}:{scope}:{version}:{hashlib.blake2b(extra.encode(), digest_size=8).hexdigest()}"
-    cache = caches["default"]
-    value: Any = cache.get(key)
-    if value is None:
+    """The result of ``build()`` for this version: the stored one if its version matches, else built now."""
+    hit = get(what, scope, extra)
+    if hit is not None and hit.version == version:
+        return hit.value
+    return put(what, scope, extra, version, build())
+
+
+_LOCAL: OrderedDict[tuple, Any] = OrderedDict()
+_LOCAL_LOCK = threading.Lock()
+_KEY_LOCKS: dict[tuple, threading.Lock] = {}
+_LOCAL_MAX = 4
+
+
+def local(what: str, scope: str, version: str, extra: str, build: Callable[[], T]) -> T:
+    """Process-memory cache for large values (the extracted tables, plot geometries): never pickled, only
+    the latest few entries kept; concurrent callers of the same key wait for one build."""
+    key = (what, scope, version, extra)
+    with _LOCAL_LOCK:
+        key_lock = _KEY_LOCKS.setdefault(key, threading.Lock())
+    with key_lock:
+        with _LOCAL_LOCK:
+            if key in _LOCAL:
+                _LOCAL.move_to_end(key)
+                return _LOCAL[key]
+            for old in [k for k in _LOCAL if k[:2] == key[:2] and k[3] == extra]:
+                del _LOCAL[old]  # an older version of the same thing: free its memory before building
         value = build()
-        cache.set(key, value, timeout())
-    return value
+        with _LOCAL_LOCK:
+            _LOCAL[key] = value
+            while len(_LOCAL) > _LOCAL_MAX:
+                _LOCAL.popitem(last=False)
+            _KEY_LOCKS.pop(key, None)
+        return value
+
+
+def clear_local() -> None:
+    with _LOCAL_LOCK:
+        _LOCAL.clear()

@@ -3,7 +3,9 @@
 * :func:`plot_layer` (administrators, coordinators, promoters): the filtered plots, coloured by system or
   by a per-plot indicator (soil loss and carbon from the same chains as the programme indicators, maize
   yield in the reference year). Polygons when the scope has at most ``map_polygon_max_plots`` plots,
-  centroids always (``params/dashboard.csv``).
+  centroids up to ``map_point_max_plots``, and above that (programme scale) one point per cell of a
+  ``map_grid_deg`` grid with the number of plots and the dominant system or the mean value
+  (``params/dashboard.csv``).
 * :func:`municipality_layer` (analysts and everyone else without personal data): a choropleth of the
   municipalities' simplified INEGI boundaries (``Municipality.boundary``) by families or hectares. It
   carries no plot coordinate, family or person.
@@ -17,6 +19,7 @@ import numpy as np
 import pandas as pd
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from miaf.indicators import IndicatorTables
 from miaf.indicators import environment as env_indicators
@@ -61,12 +64,49 @@ def classify(values: np.ndarray, colours: tuple[str, ...], fmt: str = "{:,.1f}")
     return out, legend
 
 
-def _plot_geometries(user) -> dict[int, tuple]:  # noqa: ANN001
-    """{plot id: (boundary GeoJSON, centroid lat, centroid lon, name)} of the plots the user may see."""
+def _plot_geometries(user, boundaries: bool) -> dict[int, tuple]:  # noqa: ANN001
+    """{plot id: (boundary GeoJSON or None, centroid lat, centroid lon, name)} of the plots the user may see
+    (``boundaries``: read the polygons too; at programme scale only the centroids are needed)."""
     from miaf.web.accounts.scoping import plots_for
 
+    if not boundaries:
+        rows = plots_for(user).values_list("pk", "centroid_lat", "centroid_lon", "name")
+        return {pk: (None, lat, lon, name) for pk, lat, lon, name in rows}
     rows = plots_for(user).values_list("pk", "boundary", "centroid_lat", "centroid_lon", "name")
     return {pk: (b, lat, lon, name) for pk, b, lat, lon, name in rows}
+
+
+def _grid(pids: np.ndarray, systems: np.ndarray, values: np.ndarray, geoms: dict, colour: str, unit: str,
+          palette: tuple[str, ...]) -> tuple[list[dict], list[dict]]:
+    """Plots binned on a grid of ``map_grid_deg`` cells: one point per cell at the mean centroid, with the
+    number of plots and the dominant system (``colour == "system"``) or the mean value of the indicator."""
+    from .services import system_label
+
+    g = cache.param("map_grid_deg")
+    lat = np.array([geoms[int(p)][1] for p in pids], dtype=float)
+    lon = np.array([geoms[int(p)][2] for p in pids], dtype=float)
+    df = pd.DataFrame({"cell_y": np.floor(lat / g), "cell_x": np.floor(lon / g), "lat": lat, "lon": lon,
+                       "system": systems, "value": values})
+    df = df[np.isfinite(df["lat"]) & np.isfinite(df["lon"])]
+    cells = df.groupby(["cell_y", "cell_x"], sort=True)
+    agg = cells.agg(lat=("lat", "mean"), lon=("lon", "mean"), count=("lat", "size"), value=("value", "mean"))
+    dominant = cells["system"].agg(lambda s: s.value_counts().index[0])
+    if colour == "system":
+        colours = [SYSTEM_COLOURS.get(s, NO_VALUE) for s in dominant]
+        present = [s for s in SYSTEM_COLOURS if s in set(dominant)]
+        legend = [{"color": SYSTEM_COLOURS[s], "label": _("mayoría %(s)s") % {"s": system_label(s)}} for s in present]
+        shown = [None] * len(agg)
+    else:
+        colours, legend = classify(agg["value"].to_numpy(dtype=float), palette)
+        shown = [None if not np.isfinite(v) else round(float(v), 2) for v in agg["value"]]
+    feats = []
+    for (lat_c, lon_c, n, system), col, val in zip(
+            zip(agg["lat"], agg["lon"], agg["count"], dominant, strict=True), colours, shown, strict=True):
+        name = ngettext("%(n)s parcela", "%(n)s parcelas", int(n)) % {"n": f"{int(n):,}"}
+        feats.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(lon_c, 5), round(lat_c, 5)]},
+                      "properties": {"name": name, "count": int(n), "system": system_label(system), "color": col,
+                                     "value": val, "unit": unit, "lat": round(lat_c, 5), "lon": round(lon_c, 5)}})
+    return feats, legend
 
 
 def _per_plot(ctx: Context, colour: str) -> tuple[pd.Series, str, str, tuple[str, ...]]:
@@ -94,31 +134,41 @@ def plot_layer(user, scope: str, version: str, tables: IndicatorTables, filters,
 
     ctx = Context(tables, filters.indicator_filters())
     plots = ctx.plots
-    geoms = cache.cached("geoms", scope, version, str(role_of(user)), lambda: _plot_geometries(user))
+    polygons = len(plots) <= cache.param("map_polygon_max_plots")
+    grid = len(plots) > cache.param("map_point_max_plots")
+    geoms = cache.local("geoms", scope, version, f"{role_of(user)}:{polygons}",
+                        lambda: _plot_geometries(user, polygons))
     plots = plots[plots["plot_id"].isin(list(geoms))]
-    polygons = len(plots) <= int(float(load_parameters("dashboard")["map_polygon_max_plots"]))
     pids = plots["plot_id"].to_numpy()
     systems = plots["system_ref"].astype(str).to_numpy()
     if colour == "system":
-        colours = [SYSTEM_COLOURS.get(s, NO_VALUE) for s in systems]
-        values = [None] * len(pids)
-        present = [s for s in SYSTEM_COLOURS if s in set(systems)]
-        legend = [{"color": SYSTEM_COLOURS[s], "label": system_label(s)} for s in present]
-        title, unit = _("Sistema de la parcela"), ""
+        values = np.full(len(pids), np.nan)
+        title, unit, pal = _("Sistema de la parcela"), "", GREENS
     else:
         series, unit, title, pal = _per_plot(ctx, colour)
-        v = series.reindex(pids).to_numpy(dtype=float)
-        colours, legend = classify(v, pal)
-        values = [None if not np.isfinite(x) else round(float(x), 2) for x in v]
+        values = series.reindex(pids).to_numpy(dtype=float)
+    if grid:
+        feats, legend = _grid(pids, systems, values, geoms, colour, unit, pal)
+        return {"mode": "plots", "colour": colour, "title": title, "unit": unit, "legend": legend,
+                "polygons": False, "grid": cache.param("map_grid_deg"), "count": len(pids),
+                "cells": len(feats), "features": {"type": "FeatureCollection", "features": feats}}
+    if colour == "system":
+        colours = [SYSTEM_COLOURS.get(s, NO_VALUE) for s in systems]
+        shown = [None] * len(pids)
+        present = [s for s in SYSTEM_COLOURS if s in set(systems)]
+        legend = [{"color": SYSTEM_COLOURS[s], "label": system_label(s)} for s in present]
+    else:
+        colours, legend = classify(values, pal)
+        shown = [None if not np.isfinite(x) else round(float(x), 2) for x in values]
     feats = []
-    for pid, system, col, val in zip(pids, systems, colours, values, strict=True):
+    for pid, system, col, val in zip(pids, systems, colours, shown, strict=True):
         boundary, lat, lon, name = geoms[int(pid)]
         geometry = boundary if polygons and boundary else {"type": "Point", "coordinates": [lon, lat]}
         feats.append({"type": "Feature", "geometry": geometry, "properties": {
             "id": int(pid), "name": name, "system": system_label(system), "color": col, "value": val, "unit": unit,
             "lat": lat, "lon": lon, "url": reverse("plots:detail", args=[int(pid)])}})
     return {"mode": "plots", "colour": colour, "title": title, "unit": unit, "legend": legend,
-            "polygons": polygons, "count": len(feats),
+            "polygons": polygons, "grid": None, "count": len(feats),
             "features": {"type": "FeatureCollection", "features": feats}}
 
 

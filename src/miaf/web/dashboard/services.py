@@ -25,8 +25,8 @@ from miaf.params import species
 
 from . import cache
 
-__all__ = ["DashboardData", "DashboardFilters", "dashboard_data", "dashboard_options", "figure_rows", "filter_options",
-           "scope_tables", "system_label"]
+__all__ = ["DashboardData", "DashboardFilters", "DashboardView", "dashboard_view", "family_count", "figure_rows",
+           "filter_options", "scope_tables", "system_label"]
 
 SYSTEM_LABELS = {"traditional": gettext_lazy("milpa tradicional"), "miaf": "MIAF", "miaf_d": "MIAF-D",
                  "other": gettext_lazy("otro")}
@@ -85,7 +85,7 @@ def scope_tables(user) -> tuple[str, str, Any]:  # noqa: ANN001
     scope, version = cache.scope_key(user), cache.data_version()
 
     def loader() -> IndicatorTables:
-        return cache.cached("tables", scope, version, "", lambda: load_tables(user))
+        return cache.local("tables", scope, version, "", lambda: load_tables(user))
 
     return scope, version, loader
 
@@ -199,33 +199,109 @@ class DashboardData:
         raise KeyError(code)
 
 
-def dashboard_options(user, scoped: tuple | None = None) -> dict:  # noqa: ANN001
-    """Choices of the filter form (``scoped``: the result of :func:`scope_tables`, to reuse its version)."""
-    scope, version, tables = scoped or scope_tables(user)
-    return cache.cached("options", scope, version, get_language() or "", lambda: filter_options(tables()))
+def family_count(user, scope: str, version: str) -> int:  # noqa: ANN001
+    """Families with a membership in the user's groups (decides between computing now and in the background)."""
+    from miaf.web.evidence.extract import scoped_groups
+    from miaf.web.registry.models import Membership
+
+    def count() -> int:
+        return Membership.objects.filter(group__in=scoped_groups(user)).values("family_id").distinct().count()
+
+    return cache.cached("families", scope, version, "", count)
 
 
-def dashboard_data(user, filters: DashboardFilters, personal: bool,  # noqa: ANN001
-                   scoped: tuple | None = None) -> DashboardData:
-    """Figures, series and map for ``user`` and ``filters`` (``personal``: may the map show plots)."""
-    from . import maplayers, series
+def _colour(filters: DashboardFilters, personal: bool) -> DashboardFilters:
+    """The filters with the map colouring made valid for the role (plots or municipalities)."""
+    from dataclasses import replace
 
-    scope, version, tables = scoped or scope_tables(user)
+    allowed = PLOT_COLOURS if personal else MUNICIPALITY_COLOURS
+    return replace(filters, colour=filters.colour if filters.colour in allowed else next(iter(allowed)))
+
+
+@dataclass
+class DashboardView:
+    """What the dashboard page shows: the filter form and either current results (``state`` "fresh"),
+    the latest results of an older data version while current ones are computed ("stale"), or nothing
+    yet ("pending"); ``progress`` is the background build, when one runs."""
+
+    form: Any
+    data: DashboardData | None
+    state: str
+    progress: Any = None
+    built_at: float | None = None
+
+    @property
+    def age_min(self) -> int | None:
+        import time
+
+        return None if self.built_at is None else max(0, int((time.time() - self.built_at) // 60))
+
+
+def dashboard_view(user, query, personal: bool) -> DashboardView:  # noqa: ANN001
+    """Form and results of the dashboard for ``user`` and the GET ``query`` (``personal``: may see plots).
+
+    Scopes under ``background_min_families`` families are computed in the request (about a second for the
+    demo's 400 families, cached afterwards). Larger ones never block the request: see
+    :mod:`miaf.web.dashboard.builds`.
+    """
+    from . import builds, maplayers, series
+    from .forms import DashboardFilterForm
+
+    scope, version, tables = scope_tables(user)
     lang = get_language() or ""
-    options = cache.cached("options", scope, version, lang, lambda: filter_options(tables()))
-    figures = cache.cached("figures", scope, version, lang + filters.key(), lambda: figure_rows(tables(), filters))
-    over_time = cache.cached("series", scope, version, lang + filters.key(with_year=False),
-                             lambda: series.series(tables(), filters))
-    colour = filters.colour
-    if personal:
-        colour = colour if colour in PLOT_COLOURS else "system"
-        layer = cache.cached("map", scope, version, f"{lang}plots{colour}{filters.key()}",
-                             lambda: maplayers.plot_layer(user, scope, version, tables(), filters, colour))
+    large = family_count(user, scope, version) >= cache.param("background_min_families")
+
+    opts = cache.get("options", scope, lang)
+    if opts is None or (opts.version != version and not large):
+        opts = cache.Entry(version, 0.0, cache.put("options", scope, lang, version, filter_options(tables())))
+    form = DashboardFilterForm(query or None, opts.value if opts else {}, personal)
+    filters = _colour(form.filters() if query else DashboardFilters(), personal)
+    mode = "plots" if personal else "muni"
+    pieces = {"options": lang, "figures": lang + filters.key(), "series": lang + filters.key(with_year=False),
+              "map": f"{lang}{mode}{filters.key()}"}
+
+    def build(what: str):  # noqa: ANN202
+        if what == "options":
+            return filter_options(tables())
+        if what == "figures":
+            return figure_rows(tables(), filters)
+        if what == "series":
+            return series.series(tables(), filters)
+        if personal:
+            return maplayers.plot_layer(user, scope, version, tables(), filters, filters.colour)
+        return maplayers.municipality_layer(tables(), filters, filters.colour)
+
+    entries = {w: cache.get(w, scope, extra) for w, extra in pieces.items()}
+    current = {w for w, e in entries.items() if e is not None and e.version == version}
+    state, progress = "fresh", None
+    if not large:
+        values = {w: entries[w].value if w in current else cache.put(w, scope, pieces[w], version, build(w))
+                  for w in pieces}  # fmt: skip
+        built_at = None
+    elif len(current) == len(pieces):
+        values, built_at = {w: e.value for w, e in entries.items()}, min(e.built_at for e in entries.values())
     else:
-        colour = colour if colour in MUNICIPALITY_COLOURS else "families"
-        layer = cache.cached("map", scope, version, f"{lang}muni{colour}{filters.key()}",
-                             lambda: maplayers.municipality_layer(tables(), filters, colour))
+        def step(what: str):  # noqa: ANN202
+            def run() -> None:
+                from django.utils import translation
+
+                with translation.override(lang):
+                    cache.put(what, scope, pieces[what], version, build(what))
+            return run
+
+        steps = [("tables", tables)] + [(w, step(w)) for w in pieces if w not in current]
+        progress = builds.start(scope, repr(sorted(pieces.items())), version, steps)
+        entries = {w: cache.get(w, scope, extra) for w, extra in pieces.items()}  # a build may have finished
+        if all(e is not None for e in entries.values()):
+            fresh = all(e.version == version for e in entries.values())
+            state = "fresh" if fresh else "stale"
+            values, built_at = {w: e.value for w, e in entries.items()}, min(e.built_at for e in entries.values())
+        else:
+            return DashboardView(form, None, "pending", progress)
+    figures = values["figures"]
     ref = figures["reference_year"]
     notes = [] if filters.year else [_("Sin filtro de año: cada cifra usa el último año con registros (%(y)s) "
                                        "o todo el periodo, según su definición.") % {"y": ref}]
-    return DashboardData(filters, options, figures["pillars"], over_time, layer, ref, version, notes)
+    data = DashboardData(filters, values["options"], figures["pillars"], values["series"], values["map"], ref,
+                         version, notes)
+    return DashboardView(form, data, state, progress if state != "fresh" else None, built_at)

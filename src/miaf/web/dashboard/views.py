@@ -14,27 +14,44 @@ from django.views.decorators.vary import vary_on_headers
 
 from miaf.web.accounts.scoping import can_see_personal_data, families_for, require_personal_data
 
-from .forms import DashboardFilterForm
-from .services import DashboardFilters, dashboard_data, dashboard_options, scope_tables
+from .services import dashboard_view
 
 
 def _is_htmx(request: HttpRequest) -> bool:
     return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
 
 
+STATUS_HEADER = "X-Dashboard-Status"
+
+
 def render_dashboard(request: HttpRequest, template: str) -> HttpResponse:
-    """The dashboard page (``template``) or, for htmx, its panel."""
+    """The dashboard page (``template``) or, for htmx, its panel.
+
+    At programme scale the results may be stale or not there yet (:mod:`miaf.web.dashboard.builds`): the
+    panel then carries a status line that polls with ``X-Dashboard-Status``; that request gets the status
+    line again while the build runs, and the fresh panel (or, after a first build, a full reload that also
+    fills the filter choices) once it is done.
+    """
     personal = can_see_personal_data(request.user)
-    scoped = scope_tables(request.user)
-    form = DashboardFilterForm(request.GET or None, dashboard_options(request.user, scoped), personal)
-    filters = form.filters() if request.GET else DashboardFilters()
-    data = dashboard_data(request.user, filters, personal, scoped)
-    context = {"form": form, "data": data, "personal": personal, "action": request.path}
+    view = dashboard_view(request.user, request.GET, personal)
+    context = {"form": view.form, "data": view.data, "view": view, "personal": personal, "action": request.path,
+               "status_url": request.get_full_path()}
+    if request.headers.get(STATUS_HEADER):
+        if view.state != "fresh":
+            return render(request, "dashboard/_status.html", context)
+        if request.headers.get(STATUS_HEADER) == "pending":
+            response = HttpResponse("")  # htmx reads HX-Refresh before swapping anything
+            response["HX-Refresh"] = "true"
+            return response
+        response = render(request, "dashboard/_panel.html", context)
+        response["HX-Retarget"] = "#dashboard-panel"
+        response["HX-Reswap"] = "outerHTML"
+        return response
     return render(request, "dashboard/_panel.html" if _is_htmx(request) else template, context)
 
 
 @login_required
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", STATUS_HEADER)
 def dashboard(request: HttpRequest) -> HttpResponse:
     return render_dashboard(request, "dashboard/page.html")
 

@@ -2,7 +2,8 @@
  *
  * Markup: <div data-dashboard-map="ID"> with the layer in <script id="ID" type="application/json">:
  * {mode: "plots"|"municipalities", features: FeatureCollection whose properties carry `color`, `name`,
- *  `value`, `unit` (plots also `system`, `lat`, `lon`, `url`), polygons: bool}. Plain background (works
+ *  `value`, `unit` (plots also `system`, `lat`, `lon`, `url`; grid cells `count` instead of `url`),
+ *  polygons: bool, grid: cell size in degrees or null}. Plain background (works
  * offline). The panel is swapped by htmx when a filter changes: maps are drawn again on htmx:afterSettle.
  */
 (function () {
@@ -51,7 +52,8 @@
       fc.features.forEach(function (f) {
         var p = f.properties;
         if (p.lat == null || p.lon == null) { return; }
-        L.circleMarker([p.lat, p.lon], { radius: 5, color: "#333", weight: 1, fillColor: p.color, fillOpacity: 0.9 })
+        var radius = p.count ? Math.min(16, 4 + 2 * Math.log(p.count) / Math.LN2) : 5;  // grid cells: by count
+        L.circleMarker([p.lat, p.lon], { radius: radius, color: "#333", weight: 1, fillColor: p.color, fillOpacity: 0.9 })
           .bindPopup(label(p)).addTo(dots);
       });
       var sync = function () {

@@ -1,0 +1,115 @@
+"""Background builds of the dashboard for programme-scale scopes.
+
+At 100,000 families, extracting the records and computing every figure takes about a minute
+(``docs/benchmarks.md``, dashboard at scale), far too long for a page request. For a scope with at least
+``background_min_families`` families (``params/dashboard.csv``) the page therefore never computes: it shows the
+latest results it has (with a notice of how old they are) or, the very first time, a progress panel, and a
+thread of the same process computes the current ones. The panel polls (htmx) until they are there.
+
+Each build writes its progress to the ``dashboard`` cache under ``dash:build:<scope>:<key>``
+(:class:`Progress`), so every gunicorn worker can report it, and no two workers start the same build while
+one is alive (a progress entry younger than ``build_timeout_s`` counts as alive).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import cache
+
+__all__ = ["Progress", "progress", "spawn", "start"]
+
+log = logging.getLogger(__name__)
+
+_RUNNING: set[str] = set()
+_LOCK = threading.Lock()
+
+
+@dataclass
+class Progress:
+    """Where a build is: ``step`` of ``steps`` done, the current ``stage`` (a code), its start and last beat."""
+
+    version: str
+    stage: str
+    step: int
+    steps: int
+    started: float
+    beat: float
+    error: str = ""
+    last_error: str = ""  # the error of the previous attempt at this version, when this one is a retry
+
+    @property
+    def percent(self) -> int:
+        return int(round(100 * self.step / max(self.steps, 1)))
+
+    @property
+    def elapsed_s(self) -> int:
+        return int(time.time() - self.started)
+
+
+def spawn(name: str, fn: Callable[[], None]) -> None:
+    """Run ``fn`` in a daemon thread with its own database connection, closed at the end (tests replace
+    this function to run ``fn`` where they can watch it)."""
+
+    def target() -> None:
+        from django.db import connections
+
+        try:
+            fn()
+        finally:
+            connections.close_all()
+
+    threading.Thread(target=target, name=f"miaf-dashboard-{name}", daemon=True).start()
+
+
+def _progress_key(scope: str, key: str) -> str:
+    import hashlib
+
+    return f"dash:build:{scope}:{hashlib.blake2b(key.encode(), digest_size=8).hexdigest()}"
+
+
+def progress(scope: str, key: str) -> Progress | None:
+    hit = cache.store().get(_progress_key(scope, key))
+    return hit if isinstance(hit, Progress) else None
+
+
+def start(scope: str, key: str, version: str, steps: list[tuple[str, Callable[[], None]]]) -> Progress:
+    """Start (unless one is alive for this version) the build of ``steps`` [(stage, fn)] in the background.
+
+    Returns the progress of the build that is now running.
+    """
+    store = cache.store()
+    name = f"{scope}:{key}"
+    now = time.time()
+    current = progress(scope, key)
+    alive = (current is not None and current.version == version and not current.error
+             and now - current.beat < cache.param("build_timeout_s"))  # fmt: skip
+    with _LOCK:
+        if alive or name in _RUNNING:
+            return current or Progress(version, steps[0][0], 0, len(steps), now, now)
+        retry = current.error if current is not None and current.version == version else ""
+        state = Progress(version, steps[0][0], 0, len(steps), now, now, last_error=retry)
+        store.set(_progress_key(scope, key), state, int(cache.param("build_timeout_s")) * 2)
+
+        def run() -> None:
+            try:
+                for i, (stage, fn) in enumerate(steps):
+                    state.stage, state.step, state.beat = stage, i, time.time()
+                    store.set(_progress_key(scope, key), state, int(cache.param("build_timeout_s")) * 2)
+                    fn()
+                state.step, state.stage, state.beat = len(steps), "done", time.time()
+            except Exception as exc:  # noqa: BLE001  (reported on the page; the next request retries)
+                log.exception("dashboard build %s failed", name)
+                state.error, state.beat = f"{type(exc).__name__}: {exc}", time.time()
+            finally:
+                store.set(_progress_key(scope, key), state, int(cache.param("build_timeout_s")) * 2)
+                with _LOCK:
+                    _RUNNING.discard(name)
+
+        _RUNNING.add(name)
+    spawn(name, run)
+    return state
