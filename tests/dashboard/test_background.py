@@ -161,3 +161,25 @@ def test_a_slow_data_version_is_kept_and_read_again_in_the_background(records, s
     assert cache.data_version() == before and len(spawned) == 1  # one refresh at a time
     run_all(spawned)
     assert cache.data_version() == cache.read_version() != before
+
+
+def test_a_build_left_by_a_stopped_server_is_started_again_at_once(records, client_for, spawned):
+    import subprocess
+
+    client = client_for(records.carla)
+    client.get("/")
+    assert len(spawned) == 1
+    spawned.clear()  # the build never runs: the server "stopped" in the middle of it
+    builds._RUNNING.clear()
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a process id that no longer exists
+    store = cache.store()  # LocMemCache in tests: its keys are ":1:<key>"
+    keys = [k.split(":", 2)[2] for k in store._cache if k.startswith(":1:dash:build:")]
+    assert len(keys) == 1
+    progress = store.get(keys[0])
+    progress.pid = gone.pid
+    store.set(keys[0], progress, 60)
+    assert state_of(client.get("/").content.decode()) == "pending"
+    assert len(spawned) == 1  # started again, not waiting build_timeout_s
+    run_all(spawned)
+    assert shown(client.get("/").content.decode())["families"] == 2

@@ -8,12 +8,15 @@ thread of the same process computes the current ones. The panel polls (htmx) unt
 
 Each build writes its progress to the ``dashboard`` cache under ``dash:build:<scope>:<key>``
 (:class:`Progress`), so every gunicorn worker can report it, and no two workers start the same build while
-one is alive (a progress entry younger than ``build_timeout_s`` counts as alive).
+one is alive: a build counts as alive while its progress moved less than ``build_timeout_s`` ago and the
+process running it still exists (a server restarted in the middle of a build starts it again at once).
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -41,6 +44,25 @@ class Progress:
     beat: float
     error: str = ""
     last_error: str = ""  # the error of the previous attempt at this version, when this one is a retry
+    pid: int = 0  # the server process running the build, and its host
+    host: str = ""
+
+    def owner_alive(self) -> bool:
+        """Is the process that runs this build still there? (Always assumed on another host.)"""
+        if self.pid <= 0:
+            return False  # written by an older version that did not record its owner
+        if self.host != socket.gethostname():
+            return True
+        if self.pid == os.getpid():
+            with _LOCK:
+                return any(name.endswith(f"#{self.started}") for name in _RUNNING)
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
 
     @property
     def percent(self) -> int:
@@ -87,12 +109,14 @@ def start(scope: str, key: str, version: str, steps: list[tuple[str, Callable[[]
     now = time.time()
     current = progress(scope, key)
     alive = (current is not None and current.version == version and not current.error
-             and now - current.beat < cache.param("build_timeout_s"))  # fmt: skip
+             and now - current.beat < cache.param("build_timeout_s") and current.owner_alive())  # fmt: skip
     with _LOCK:
-        if alive or name in _RUNNING:
+        if alive or any(n.startswith(name + "#") for n in _RUNNING):
             return current or Progress(version, steps[0][0], 0, len(steps), now, now)
         retry = current.error if current is not None and current.version == version else ""
-        state = Progress(version, steps[0][0], 0, len(steps), now, now, last_error=retry)
+        state = Progress(version, steps[0][0], 0, len(steps), now, now, last_error=retry, pid=os.getpid(),
+                         host=socket.gethostname())
+        running = f"{name}#{now}"
         store.set(_progress_key(scope, key), state, int(cache.param("build_timeout_s")) * 2)
 
         def run() -> None:
@@ -108,8 +132,8 @@ def start(scope: str, key: str, version: str, steps: list[tuple[str, Callable[[]
             finally:
                 store.set(_progress_key(scope, key), state, int(cache.param("build_timeout_s")) * 2)
                 with _LOCK:
-                    _RUNNING.discard(name)
+                    _RUNNING.discard(running)
 
-        _RUNNING.add(name)
+        _RUNNING.add(running)
     spawn(name, run)
     return state

@@ -252,7 +252,7 @@ def dashboard_view(user, query, personal: bool) -> DashboardView:  # noqa: ANN00
     large = family_count(user, scope, version) >= cache.param("background_min_families")
 
     opts = cache.get("options", scope, lang)
-    if opts is None or (opts.version != version and not large):
+    if not large and (opts is None or opts.version != version):
         opts = cache.Entry(version, 0.0, cache.put("options", scope, lang, version, filter_options(tables())))
     form = DashboardFilterForm(query or None, opts.value if opts else {}, personal)
     filters = _colour(form.filters() if query else DashboardFilters(), personal)
