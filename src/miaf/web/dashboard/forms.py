@@ -18,14 +18,17 @@ class FastSelect(forms.Select):
     which Django's per-option widget templates took over a second to render."""
 
     def render(self, name, value, attrs=None, renderer=None):  # noqa: ANN001, ANN201
-        from django.utils.html import escape, format_html
+        from html import escape
+
+        from django.utils.html import format_html
         from django.utils.safestring import mark_safe
 
         final = self.build_attrs(self.attrs, attrs)
-        attrs_html = "".join(f' {k}="{escape(v)}"' for k, v in final.items() if v not in (None, False))
+        attrs_html = "".join(f" {k}" if v is True else f' {k}="{escape(str(v))}"'
+                             for k, v in final.items() if v is not None and v is not False)
         current = "" if value is None else str(value)
         opts = "".join(
-            f'<option value="{escape(v)}"{" selected" if str(v) == current else ""}>{escape(label)}</option>'
+            f'<option value="{escape(str(v))}"{" selected" if str(v) == current else ""}>{escape(str(label))}</option>'
             for v, label in self.choices
         )
         return format_html('<select name="{}"{}>{}</select>', name, mark_safe(attrs_html), mark_safe(opts))  # noqa: S308

@@ -31,6 +31,10 @@ def scoped_groups(user) -> QuerySet:  # noqa: ANN001
     return Group.objects.all() if user is None else groups_for(user)
 
 
+#: Rows fetched at a time by :func:`_frame` (bounds the memory of Python row tuples during extraction).
+_CHUNK_ROWS = 200_000
+
+
 def _frame(qs: QuerySet, fields: dict[str, str], dates: tuple[str, ...] = (), numbers: tuple[str, ...] = ()) -> pd.DataFrame:
     """DataFrame of ``qs.values_list(*fields)`` with columns renamed ``{orm_path: column}``.
 
@@ -42,10 +46,14 @@ def _frame(qs: QuerySet, fields: dict[str, str], dates: tuple[str, ...] = (), nu
     from django.db import connections
 
     sql, params = qs.values_list(*fields).query.sql_with_params()
+    columns = list(fields.values())
+    chunks = []
     with connections[qs.db].cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    df = pd.DataFrame.from_records(rows, columns=list(fields.values()), coerce_float=True)
+        while rows := cursor.fetchmany(_CHUNK_ROWS):  # chunks: the row tuples of a whole table never coexist
+            chunks.append(pd.DataFrame.from_records(rows, columns=columns, coerce_float=True))
+    df = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else (
+        chunks[0] if chunks else pd.DataFrame.from_records([], columns=columns))
     for c in dates:
         df[c] = pd.to_datetime(df[c], format="ISO8601") if len(df) else pd.to_datetime(df[c])
     for c in numbers:
