@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 
@@ -103,3 +104,40 @@ def test_job_runs_in_a_background_subprocess_to_done(tmp_path):
                          timeout=300).stdout.split()  # fmt: skip
     assert out[0] == "done" and out[1] == "100"
     assert out[2].endswith(".pdf") and open(out[2], "rb").read(4) == b"%PDF"
+
+
+def test_a_job_whose_process_was_killed_is_shown_as_interrupted_not_running_forever(small, client_for, settings,
+                                                                                     tmp_path):
+    import signal
+
+    from miaf.web.evidence.jobs import INTERRUPTED, create_job, process_alive
+    from miaf.web.evidence.models import ReportJob
+
+    settings.MEDIA_ROOT = tmp_path
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    job = create_job(small.carla, {}, "pdf")
+    ReportJob.objects.filter(pk=job.pk).update(status="running", progress=40, message="cifras", pid=sleeper.pid)
+    client = client_for(small.carla)
+    assert process_alive(sleeper.pid)
+    assert b'hx-trigger="every 1s"' in client.get(f"/evidencia/informes/{job.pk}/estado/").content  # alive: polling
+
+    sleeper.send_signal(signal.SIGKILL)
+    sleeper.wait()
+    assert not process_alive(sleeper.pid)
+    page = client.get(f"/evidencia/informes/{job.pk}/estado/").content.decode()
+    job.refresh_from_db()
+    assert job.status == "failed" and job.message == INTERRUPTED and job.finished is not None
+    assert 'hx-trigger="every 1s"' not in page and "interrumpido" in page
+
+
+def test_a_zombie_process_counts_as_gone(small):
+    from miaf.web.evidence.jobs import process_alive
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    for _ in range(200):  # wait until it has exited but has not been waited for (a zombie)
+        with open(f"/proc/{child.pid}/stat") as fh:
+            if fh.read().rsplit(")", 1)[1].split()[0] == "Z":
+                break
+        time.sleep(0.05)
+    assert not process_alive(child.pid)
+    child.wait()

@@ -21,7 +21,11 @@ from miaf.indicators import IndicatorFilters
 
 from .models import ReportJob
 
-__all__ = ["clean_filters", "create_job", "output_path", "reports_dir", "run_job", "start_job"]
+__all__ = ["clean_filters", "create_job", "output_path", "process_alive", "reap_interrupted", "reports_dir", "run_job",
+           "start_job"]
+
+#: Message of a job whose process ended without finishing it (killed, out of memory, server restarted).
+INTERRUPTED = "interrumpido: el proceso del informe terminó sin terminarlo; genere el informe de nuevo"
 
 
 def reports_dir() -> Path:
@@ -57,6 +61,34 @@ def start_job(job: ReportJob) -> int:
     log.close()
     ReportJob.objects.filter(pk=job.pk).update(pid=proc.pid)
     return proc.pid
+
+
+def process_alive(pid: int) -> bool:
+    """Does process ``pid`` exist on this machine and is it not a zombie (ended, never waited for)?"""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True  # no /proc: trust kill()
+    return state not in ("Z", "X")
+
+
+def reap_interrupted(jobs) -> int:  # noqa: ANN001
+    """Mark as failed the queued or running ``jobs`` whose background process is gone; returns how many.
+
+    A job started by the web page records its process id; if that process was killed (or the machine
+    restarted) the job would otherwise show "en proceso" forever.
+    """
+    dead = [j.pk for j in jobs if j.active and j.pid and not process_alive(j.pid)]
+    if dead:
+        ReportJob.objects.filter(pk__in=dead, status__in=[ReportJob.Status.QUEUED, ReportJob.Status.RUNNING]).update(
+            status=ReportJob.Status.FAILED, message=INTERRUPTED, finished=timezone.now())
+    return len(dead)
 
 
 def _updater(job_id: int, echo: Callable[[int, str], None] | None) -> Callable[[int, str], None]:

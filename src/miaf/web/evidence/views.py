@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from .forms import ReportForm
-from .jobs import create_job, start_job
+from .jobs import create_job, reap_interrupted, start_job
 from .models import ReportJob
 
 CONTENT_TYPES = {"pdf": "application/pdf", "html": "text/html; charset=utf-8", "zip": "application/zip"}
@@ -34,13 +34,18 @@ def index(request: HttpRequest) -> HttpResponse:
         if request.headers.get("HX-Request"):
             return render(request, "evidence/_job.html", {"job": job})
         return redirect("evidence:index")
+    reap_interrupted(ReportJob.objects.filter(user=request.user, status__in=[ReportJob.Status.QUEUED,
+                                                                              ReportJob.Status.RUNNING]))
     jobs = ReportJob.objects.filter(user=request.user)[:10]
     return render(request, "evidence/index.html", {"form": form, "jobs": jobs})
 
 
 @login_required
 def status(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "evidence/_job.html", {"job": _own(request, pk)})
+    job = _own(request, pk)
+    if reap_interrupted([job]):
+        job.refresh_from_db()
+    return render(request, "evidence/_job.html", {"job": job})
 
 
 @login_required
