@@ -11,7 +11,8 @@ import platform
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ORDER = ["foundation", "demo", "design", "economics", "environment", "intake", "indicators", "exports"]
+ORDER = ["foundation", "demo", "design", "economics", "environment", "intake", "indicators", "dashboard",
+         "dashboard-scale", "report", "exports"]
 
 
 def main() -> None:
