@@ -130,3 +130,16 @@ def client_for(client):  # noqa: ANN001, ANN201
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _fresh_dashboard_store():
+    """Every test starts without cached dashboard or environment results (they are keyed by a data version
+    that two tests' worlds could in principle share)."""
+    from django.core.cache import caches
+
+    from miaf.web.dashboard.cache import clear_local
+
+    caches["dashboard"].clear()
+    clear_local()
+    yield

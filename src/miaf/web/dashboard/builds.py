@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from . import cache
 
-__all__ = ["Progress", "progress", "spawn", "start"]
+__all__ = ["Progress", "Served", "progress", "serve", "spawn", "start"]
 
 log = logging.getLogger(__name__)
 
@@ -137,3 +137,49 @@ def start(scope: str, key: str, version: str, steps: list[tuple[str, Callable[[]
         _RUNNING.add(running)
     spawn(name, run)
     return state
+
+
+@dataclass
+class Served:
+    """A result served by :func:`serve`: ``state`` "fresh", "stale" (an older data version's result while a
+    build runs) or "pending" (none yet); ``entry`` the cached result, ``progress`` the running build."""
+
+    state: str
+    entry: cache.Entry | None
+    progress: Progress | None = None
+
+    @property
+    def value(self):  # noqa: ANN201
+        return None if self.entry is None else self.entry.value
+
+    @property
+    def built_at(self) -> float | None:
+        return None if self.entry is None else self.entry.built_at
+
+    @property
+    def age_min(self) -> int | None:
+        return None if self.entry is None else max(0, int((time.time() - self.entry.built_at) // 60))
+
+
+def serve(what: str, scope: str, extra: str, version: str, large: bool, compute: Callable[[], object]) -> Served:
+    """The result of ``compute()`` for this data version: cached, computed now (``large`` false), or built
+    in the background while the latest older result (or nothing) is served."""
+    from django.utils import translation
+
+    hit = cache.get(what, scope, extra)
+    if hit is not None and hit.version == version:
+        return Served("fresh", hit)
+    if not large:
+        value = cache.put(what, scope, extra, version, compute())
+        return Served("fresh", cache.Entry(version, time.time(), value))
+    lang = translation.get_language() or ""
+
+    def step() -> None:
+        with translation.override(lang):
+            cache.put(what, scope, extra, version, compute())
+
+    progress = start(scope, f"{what}:{extra}", version, [(what, step)])
+    hit = cache.get(what, scope, extra)
+    if hit is None:
+        return Served("pending", None, progress)
+    return Served("fresh" if hit.version == version else "stale", hit, progress if hit.version != version else None)

@@ -130,9 +130,32 @@ def family_environment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def programme_environment(request: HttpRequest) -> HttpResponse:
+    """Programme aggregates, cached per data version; at programme scale built in the background (one
+    closed-form RUSLE and carbon evaluation per plot: minutes for 100,000 plots) with the dashboard's
+    mechanism (:func:`miaf.web.dashboard.builds.serve`): progress or the previous figures meanwhile."""
+    from django.utils import timezone
+
+    from miaf.web.accounts.scoping import role_of
+    from miaf.web.dashboard import builds
+    from miaf.web.dashboard import cache as dash_cache
+    from miaf.web.dashboard.services import family_count
+    from miaf.web.dashboard.views import STATUS_HEADER
+
     year = _year(request)
-    context = {"env": services.programme_environment(request.user, year), "year": year,
-               "years": services.year_choices()}
+    user = request.user
+    scope, version = dash_cache.scope_key(user), dash_cache.data_version()
+    large = family_count(user, scope, version) >= dash_cache.param("background_min_families")
+    extra = f"{role_of(user)}:{year}:{timezone.localdate()}"
+    served = builds.serve("environment", scope, extra, version, large,
+                          lambda: services.programme_environment(user, year))
+    context = {"env": served.value, "year": year, "years": services.year_choices(), "view": served,
+               "status_url": request.get_full_path()}
+    if request.headers.get(STATUS_HEADER):
+        if served.state != "fresh":
+            return render(request, "dashboard/_status.html", context)
+        response = HttpResponse("")
+        response["HX-Refresh"] = "true"
+        return response
     return render(request, "environs/programme.html", context)
 
 
