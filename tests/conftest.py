@@ -143,3 +143,15 @@ def _fresh_dashboard_store():
     caches["dashboard"].clear()
     clear_local()
     yield
+
+
+@pytest.fixture
+def spawned(settings, monkeypatch):  # noqa: ANN001, ANN201
+    """Programme-scale mode (``background_min_families`` = 1) with the background work the pages start
+    captured, not run: the list of functions the test runs when it wants the build to happen."""
+    from miaf.web.dashboard import builds
+
+    settings.MIAF_DASHBOARD_BACKGROUND_MIN_FAMILIES = 1
+    jobs: list = []
+    monkeypatch.setattr(builds, "spawn", lambda name, fn: jobs.append(fn))
+    return jobs

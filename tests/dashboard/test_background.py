@@ -26,15 +26,6 @@ pytestmark = pytest.mark.django_db
 STATE = re.compile(r'id="dashboard-panel"[^>]*data-state="([a-z]+)"')
 
 
-@pytest.fixture
-def spawned(settings, monkeypatch):  # noqa: ANN001, ANN201
-    """The background work started by the page, not yet run."""
-    settings.MIAF_DASHBOARD_BACKGROUND_MIN_FAMILIES = 1
-    jobs: list = []
-    monkeypatch.setattr(builds, "spawn", lambda name, fn: jobs.append(fn))
-    return jobs
-
-
 def run_all(jobs: list) -> int:
     n = 0
     while jobs:

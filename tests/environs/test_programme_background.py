@@ -14,16 +14,6 @@ pytestmark = pytest.mark.django_db
 STATE = re.compile(r'id="environment-panel" data-state="([a-z]+)"')
 
 
-@pytest.fixture
-def spawned(settings, monkeypatch):  # noqa: ANN001, ANN201
-    from miaf.web.dashboard import builds
-
-    settings.MIAF_DASHBOARD_BACKGROUND_MIN_FAMILIES = 1
-    jobs: list = []
-    monkeypatch.setattr(builds, "spawn", lambda name, fn: jobs.append(fn))
-    return jobs
-
-
 def test_progress_then_the_figures_then_stale_figures_after_a_change(client_for, world, env_records, spawned):
     client = client_for(world.carla)
     url = "/ambiente/programa/?anio=2020"
