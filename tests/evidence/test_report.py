@@ -145,3 +145,37 @@ def test_report_of_an_empty_scope_still_renders(small):
     for heading in HEADINGS:
         assert heading in text_of(html)
     assert report.uncertainty["available"] is False
+
+
+def test_a_long_maize_table_is_cut_to_the_extremes_with_its_distribution_and_goes_whole_to_the_annex(
+        small, monkeypatch):
+    from miaf.params import load_parameters
+    from miaf.web.evidence import report as report_module
+
+    real = load_parameters
+
+    def params(name):  # noqa: ANN001, ANN202
+        values = dict(real(name))
+        if name == "report":
+            values["maize_groups_max_rows"] = "4"
+        return values
+
+    monkeypatch.setattr(report_module, "load_parameters", params)
+    report = build(small.carla)
+    # ten groups with changes -40 %, -30 %, …, +50 % (hand-made rows in the shape maize_by_group returns)
+    report.maize_groups = [{"group": f"G{i:02d}", "base_year": "2011", "ref_year": "2016", "base_kg_ha": 1000.0,
+                            "ref_kg_ha": 1000.0 * (0.6 + i / 10), "gain": -0.4 + i / 10,
+                            "gain_text": f"{100 * (-0.4 + i / 10):+.1f} %", "n_plots": 3} for i in range(10)]
+    shown = [g["group"] for g in report.maize_groups_shown]
+    assert shown == ["G09", "G08", "G01", "G00"]  # the two largest and the two smallest changes
+    s = report.maize_groups_summary
+    # median of −40 … +50 in steps of 10 = +5 %; quartiles (linear) −17.5 % and +27.5 %; 5 of 10 up (> 0)
+    assert (s["groups"], s["shown"], s["median"], s["q1"], s["q3"], s["share_up"]) == (
+        10, 4, "+5.0 %", "-17.5 %", "+27.5 %", "50.0 %")
+    text = text_of(html_of(report))
+    assert "10 grupos: cambio mediano +5.0 %" in text and "maiz_por_grupo.csv" in text
+    assert "G09" in text and "G05" not in text
+    assert "maiz_por_grupo.csv" not in report.annex_csv  # the small world's own table fitted: nothing added
+    report_module.add_maize_annex(report)
+    lines = report.annex_csv["maiz_por_grupo.csv"].splitlines()
+    assert lines[0] == "group,n_plots,base_year,base_kg_ha,ref_year,ref_kg_ha,gain" and len(lines) == 11

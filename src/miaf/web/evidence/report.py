@@ -95,6 +95,28 @@ class Report:
     annex: dict = field(default_factory=dict)
     annex_csv: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def maize_groups_shown(self) -> list[dict]:
+        """The groups of the maize table in the document: all of them up to ``maize_groups_max_rows``
+        (``params/report.csv``), else the half of that with the largest change and the half with the
+        smallest, in that order (the whole table goes to the annex as ``maiz_por_grupo.csv``)."""
+        limit = int(float(load_parameters("report")["maize_groups_max_rows"]))
+        if len(self.maize_groups) <= limit:
+            return self.maize_groups
+        ranked = sorted(self.maize_groups, key=lambda g: (-g["gain"], g["group"]))
+        half = max(1, limit // 2)
+        return ranked[:half] + ranked[max(half, len(ranked) - half):]
+
+    @property
+    def maize_groups_summary(self) -> dict | None:
+        """Distribution of the per-group change when the table is cut: groups, median, quartiles, share up."""
+        if len(self.maize_groups_shown) == len(self.maize_groups):
+            return None
+        gains = np.array([g["gain"] for g in self.maize_groups])
+        q1, med, q3 = np.quantile(gains, [0.25, 0.5, 0.75])
+        return {"groups": len(gains), "shown": len(self.maize_groups_shown), "median": pct(med, signed=True),
+                "q1": pct(q1, signed=True), "q3": pct(q3, signed=True), "share_up": pct(float((gains > 0).mean()))}
+
     def filter_rows(self) -> list[tuple[str, str]]:
         labels = {"organisation": "Organización", "municipality": "Municipio", "group": "Grupo", "year": "Año",
                   "system": "Sistema", "head_sex": "Sexo de la jefatura"}  # fmt: skip
@@ -179,6 +201,13 @@ def maize_by_group(ctx: Context) -> list[dict]:
                      "ref_kg_ha": k1 / a, "gain": k1 / k0 - 1, "gain_text": pct(k1 / k0 - 1, signed=True),
                      "n_plots": int((plots["group"] == group).sum())})  # fmt: skip
     return rows
+
+
+def add_maize_annex(report: Report) -> None:
+    """When the document shows only part of the maize table, the whole table joins the annex."""
+    if report.maize_groups_summary is not None:
+        cols = ["group", "n_plots", "base_year", "base_kg_ha", "ref_year", "ref_kg_ha", "gain"]
+        report.annex_csv["maiz_por_grupo.csv"] = pd.DataFrame(report.maize_groups)[cols].to_csv(index=False)
 
 
 def _key_figures(res, split, tables) -> list[dict]:  # noqa: ANN001
@@ -507,6 +536,7 @@ def build_report(user, filters: IndicatorFilters | dict | None = None, progress:
     progress(86, "diccionario y anexo anonimizado")
     report.dictionary = _dictionary()
     report.annex, report.annex_csv = _annex(ctx, filters, date)
+    add_maize_annex(report)
     progress(90, "informe listo para dar formato")
     return report
 
