@@ -18,7 +18,7 @@ EVERY_PATH = {
     "/families", "/families/{id}", "/plots", "/plots/{id}", "/plots/{id}/phases",
     "/plantings", "/plantings/{id}", "/harvests", "/harvests/{id}", "/labour", "/labour/{id}",
     "/ledger", "/ledger/{id}", "/visits", "/visits/{id}", "/trainings", "/trainings/{id}", "/design",
-    "/plots/{id}/environment", "/environment/programme",
+    "/plots/{id}/environment", "/environment/programme", "/indicators",
     "/inputs", "/inputs/{id}", "/trainings/{id}/attendance", "/trainings/{id}/attendance/{attendance_id}",
     "/plots/{id}/designs", "/plots/{id}/designs/{version}",
 }

@@ -12,6 +12,7 @@ from miaf.web.api.routers import (
     environment,
     families,
     fieldwork,
+    indicators,
     plots,
     records,
     registry,
@@ -53,3 +54,4 @@ api.add_router("", records.router)
 api.add_router("", fieldwork.router)
 api.add_router("", design.router)
 api.add_router("", environment.router)
+api.add_router("", indicators.router)
