@@ -44,3 +44,19 @@ def test_small_scopes_are_computed_in_the_request_and_cached(client_for, world, 
     first = client.get("/ambiente/programa/?anio=2020").content.decode()
     assert STATE.search(first).group(1) == "fresh" and "dash-status" not in first
     assert client.get("/ambiente/programa/?anio=2020").content.decode().count('data-section="erosion"') == 1
+
+
+def test_the_api_answers_202_with_progress_then_the_figures_at_programme_scale(client, world, env_records,
+                                                                                 spawned):
+    from miaf.web.accounts.models import ApiToken
+
+    token = ApiToken.issue(world.carla, "api")[1]
+
+    def get():  # noqa: ANN202
+        return client.get("/api/v1/environment/programme", {"year": 2020}, HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    first = get()
+    assert first.status_code == 202 and first.json()["state"] == "pending" and len(spawned) == 1
+    spawned.pop()()
+    body = get().json()
+    assert body["state"] == "fresh" and body["plots"] == programme_environment(world.carla, 2020)["plots"] > 0

@@ -13,7 +13,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 
 from miaf.web.accounts.scoping import plots_for, require_personal_data
 from miaf.web.api.errors import FieldError
@@ -47,7 +47,7 @@ def plot_environment(  # noqa: ANN201
     return services.plot_environment(plot, _year(year))
 
 
-@router.get("/environment/programme", response=responses(200, dict[str, Any], 401),
+@router.get("/environment/programme", response=responses(200, dict[str, Any], 401) | {202: dict[str, Any]},
             operation_id="environment_programme",
             summary="Programme aggregates: mean soil loss by system, area over tolerable, carbon totals, "
                     "species, reference-layer shares")
@@ -55,4 +55,22 @@ def programme_environment(  # noqa: ANN201
     request: HttpRequest,
     year: int | None = Query(None, ge=YEAR_MIN, le=YEAR_MAX, description="Calendar year (default: this year)"),
 ):
-    return services.programme_environment(request.auth, _year(year))
+    """Cached per data version with the programme page; at programme scale computed in the background:
+    202 with progress until a first result exists, then the latest result (``state`` fresh or stale)."""
+    from miaf.web.accounts.scoping import role_of
+    from miaf.web.dashboard import builds
+    from miaf.web.dashboard import cache as dash_cache
+    from miaf.web.dashboard.services import family_count
+
+    user, year = request.auth, _year(year) or timezone.localdate().year
+    scope, version = dash_cache.scope_key(user), dash_cache.data_version()
+    large = family_count(user, scope, version) >= dash_cache.param("background_min_families")
+    extra = f"{role_of(user)}:{year}:{timezone.localdate()}"
+    served = builds.serve("environment", scope, extra, version, large,
+                          lambda: services.programme_environment(user, year))
+    if served.state == "pending":
+        p = served.progress
+        return Status(202, {"state": "pending", "data_version": version,
+                            "progress": {"percent": p.percent, "stage": p.stage, "elapsed_s": p.elapsed_s}
+                            if p else None})  # fmt: skip
+    return Status(200, {**served.value, "state": served.state, "data_version": served.entry.version})
