@@ -9,6 +9,7 @@ carry repeat groups (KoboToolbox CSV, ``_repeats is None``) they are left as the
 from __future__ import annotations
 
 import statistics
+from abc import ABC, abstractmethod
 from typing import Any
 
 from miaf.web.core.models import Origin
@@ -34,14 +35,18 @@ def _touch(obj: Any, prov: Prov) -> None:
     obj.imported_at = prov["imported_at"]
 
 
-class Handler:
+class Handler(ABC):
+    """Writes the records of one form's submissions; every form's handler defines create and update."""
+
     model: type
 
+    @abstractmethod
     def create(self, clean: dict[str, Any], prov: Prov) -> None:
-        raise NotImplementedError
+        """Insert the records of one new submission."""
 
+    @abstractmethod
     def update(self, clean: dict[str, Any], prov: Prov) -> None:
-        raise NotImplementedError
+        """Rewrite the records of an edited submission (same instance id)."""
 
     def bulk_create(self, items: list[tuple[dict[str, Any], Prov]]) -> None:
         for clean, prov in items:
