@@ -139,6 +139,11 @@ def start(scope: str, key: str, version: str, steps: list[tuple[str, Callable[[]
     return state
 
 
+def minutes_since(epoch_s: float | None) -> int | None:
+    """Whole minutes since ``epoch_s`` (how old the figures shown are), or None."""
+    return None if epoch_s is None else max(0, int((time.time() - epoch_s) // 60))
+
+
 @dataclass
 class Served:
     """A result served by :func:`serve`: ``state`` "fresh", "stale" (an older data version's result while a
@@ -158,7 +163,7 @@ class Served:
 
     @property
     def age_min(self) -> int | None:
-        return None if self.entry is None else max(0, int((time.time() - self.entry.built_at) // 60))
+        return minutes_since(self.built_at)
 
 
 def serve(what: str, scope: str, extra: str, version: str, large: bool, compute: Callable[[], object]) -> Served:

@@ -232,9 +232,9 @@ class DashboardView:
 
     @property
     def age_min(self) -> int | None:
-        import time
+        from .builds import minutes_since
 
-        return None if self.built_at is None else max(0, int((time.time() - self.built_at) // 60))
+        return minutes_since(self.built_at)
 
 
 def dashboard_view(user, query, personal: bool) -> DashboardView:  # noqa: ANN001

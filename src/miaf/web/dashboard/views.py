@@ -37,17 +37,24 @@ def render_dashboard(request: HttpRequest, template: str) -> HttpResponse:
     context = {"form": view.form, "data": view.data, "view": view, "personal": personal, "action": request.path,
                "status_url": request.get_full_path()}
     if request.headers.get(STATUS_HEADER):
-        if view.state != "fresh":
-            return render(request, "dashboard/_status.html", context)
-        if request.headers.get(STATUS_HEADER) == "pending":
-            response = HttpResponse("")  # htmx reads HX-Refresh before swapping anything
-            response["HX-Refresh"] = "true"
-            return response
-        response = render(request, "dashboard/_panel.html", context)
-        response["HX-Retarget"] = "#dashboard-panel"
-        response["HX-Reswap"] = "outerHTML"
-        return response
+        return status_reply(request, view.state, context, "dashboard/_panel.html")
     return render(request, "dashboard/_panel.html" if _is_htmx(request) else template, context)
+
+
+def status_reply(request: HttpRequest, state: str, context: dict, panel: str | None = None) -> HttpResponse:
+    """Answer to the status line's poll (``X-Dashboard-Status``) of a page built in the background: the
+    status line again while ``state`` is not "fresh"; then the fresh ``panel`` swapped in place of
+    ``#dashboard-panel`` (stale before), or a full reload (pending before, or no ``panel``)."""
+    if state != "fresh":
+        return render(request, "dashboard/_status.html", context)
+    if panel is None or request.headers.get(STATUS_HEADER) == "pending":
+        response = HttpResponse("")  # htmx reads HX-Refresh before swapping anything
+        response["HX-Refresh"] = "true"
+        return response
+    response = render(request, panel, context)
+    response["HX-Retarget"] = "#dashboard-panel"
+    response["HX-Reswap"] = "outerHTML"
+    return response
 
 
 @login_required

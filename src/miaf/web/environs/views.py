@@ -139,7 +139,7 @@ def programme_environment(request: HttpRequest) -> HttpResponse:
     from miaf.web.dashboard import builds
     from miaf.web.dashboard import cache as dash_cache
     from miaf.web.dashboard.services import family_count
-    from miaf.web.dashboard.views import STATUS_HEADER
+    from miaf.web.dashboard.views import STATUS_HEADER, status_reply
 
     year = _year(request)
     user = request.user
@@ -151,11 +151,7 @@ def programme_environment(request: HttpRequest) -> HttpResponse:
     context = {"env": served.value, "year": year, "years": services.year_choices(), "view": served,
                "status_url": request.get_full_path()}
     if request.headers.get(STATUS_HEADER):
-        if served.state != "fresh":
-            return render(request, "dashboard/_status.html", context)
-        response = HttpResponse("")
-        response["HX-Refresh"] = "true"
-        return response
+        return status_reply(request, served.state, context)
     return render(request, "environs/programme.html", context)
 
 

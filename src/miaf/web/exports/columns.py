@@ -233,6 +233,19 @@ DESIGN_PROPERTIES = TableSpec(
 
 PSEUDONYM_NOTE = "Random-looking but stable pseudonym (HMAC-SHA256 of the record key with the server secret)."
 
+def _open_location(grid_cell: str) -> tuple[Column, ...]:
+    """The coarsened location columns of an open-data table (``grid_cell``: what the grid cell locates)."""
+    return (
+        C("state", "entidad", "state", "State (empty when suppressed)."),
+        C("municipality_code", "clave INEGI del municipio", "INEGI municipality key",
+          "Five-digit INEGI key (empty when suppressed or in grid mode)."),
+        C("municipality", "municipio", "municipality", "Municipality name (empty when suppressed or in grid mode)."),
+        C("grid_cell", "celda de 1 km", "1 km grid cell", grid_cell),
+        C("location_suppressed", "ubicación suprimida", "location suppressed",
+          "true when the location unit had fewer families than the k-anonymity threshold.", dtype="boolean"),
+    )
+
+
 OPEN_PLOT_YEARS = TableSpec(
     "parcelas_anio", "plot_years", "Parcelas por año (datos abiertos)", "Plot-years (open data)",
     "One row per plot and year with records (harvest or labour); anonymised.",
@@ -240,14 +253,8 @@ OPEN_PLOT_YEARS = TableSpec(
         C("plot_pid", "seudónimo de la parcela", "plot pseudonym", PSEUDONYM_NOTE),
         C("family_pid", "seudónimo de la familia", "family pseudonym", PSEUDONYM_NOTE),
         C("year", "año", "year", "Calendar year.", "year", dtype="integer"),
-        C("state", "entidad", "state", "State (empty when suppressed)."),
-        C("municipality_code", "clave INEGI del municipio", "INEGI municipality key",
-          "Five-digit INEGI key (empty when suppressed or in grid mode)."),
-        C("municipality", "municipio", "municipality", "Municipality name (empty when suppressed or in grid mode)."),
-        C("grid_cell", "celda de 1 km", "1 km grid cell",
-          "Grid cell of the plot centroid in EPSG:6372 (Mexico ITRF2008 LCC): 'E<x km>N<y km>' (grid mode)."),
-        C("location_suppressed", "ubicación suprimida", "location suppressed",
-          "true when the location unit had fewer families than the k-anonymity threshold.", dtype="boolean"),
+        *_open_location("Grid cell of the plot centroid in EPSG:6372 (Mexico ITRF2008 LCC): 'E<x km>N<y km>' "
+                        "(grid mode)."),
         C("system", "sistema", "system", "Production system of the plot in that year (from its history).",
           choices="plots.Plot.system"),
         C("established_year", "año de establecimiento", "year established", "Year the plot became MIAF-D.", "year",
@@ -278,14 +285,7 @@ OPEN_FAMILY_YEARS = TableSpec(
     (
         C("family_pid", "seudónimo de la familia", "family pseudonym", PSEUDONYM_NOTE),
         C("year", "año", "year", "Calendar year.", "year", dtype="integer"),
-        C("state", "entidad", "state", "State (empty when suppressed)."),
-        C("municipality_code", "clave INEGI del municipio", "INEGI municipality key",
-          "Five-digit INEGI key (empty when suppressed or in grid mode)."),
-        C("municipality", "municipio", "municipality", "Municipality name (empty when suppressed or in grid mode)."),
-        C("grid_cell", "celda de 1 km", "1 km grid cell",
-          "Grid cell of the locality in EPSG:6372: 'E<x km>N<y km>' (grid mode)."),
-        C("location_suppressed", "ubicación suprimida", "location suppressed",
-          "true when the location unit had fewer families than the k-anonymity threshold.", dtype="boolean"),
+        *_open_location("Grid cell of the locality in EPSG:6372: 'E<x km>N<y km>' (grid mode)."),
         C("household_size", "integrantes", "household size", "Registered household members.", "persons",
           dtype="integer"),
         C("n_women", "mujeres", "women", "Registered female household members.", "persons", dtype="integer"),
