@@ -31,8 +31,11 @@ SIMPLE = {
 
 
 def simple(**changes) -> PlotScenario:
+    # The hand arithmetic of this file is the family's cash view (family days unpaid); the default
+    # economic view, family days valued at the wage, is checked in test_family_labour.py.
     params = {**SIMPLE, **changes.pop("parameters", {})}
-    base = dict(area_ha=1.0, crops=MAIZE, baseline_crops=MAIZE, horizon_years=3, parameters=params)
+    base = dict(area_ha=1.0, crops=MAIZE, baseline_crops=MAIZE, horizon_years=3, parameters=params,
+                value_family_labour=False)
     base.update(changes)
     return PlotScenario(**base)
 

@@ -87,10 +87,17 @@ def test_npv_per_ha_from_records(tiny):
     #           NPV(10 %) = -20000 + 16328.57 / 1.1^5 = -9861.24
     # plot 102: year 0 -1000; year 5: 3500 + 300 x 4.8095 x 1.5 = 2164.29 - 15 x 300 -> 1164.29
     #           NPV = -1000 + 1164.29 / 1.61051 = -277.07
-    # per ha: (-9861.24 - 277.07) / 3 ha = -3379.44
+    # per ha: (-9861.24 - 277.07) / 3 ha = -3379.44: the family's cash view (family days unpaid)
     r = compute_indicators(tiny)["npv_per_ha"]
-    assert r.value == pytest.approx(-3379.44, abs=0.01)
+    assert r.details["npv_cash_per_ha_mxn"] == pytest.approx(-3379.44, abs=0.01)
     assert r.n == 2
+    # the headline values family days at the wage, 300 MXN (issue 16); days before establishment (2010) and
+    # off-plot days do not count: plot 101 year 0 (2011) 50 d = 15,000, year 5 (2016) 120 d = 36,000
+    #   NPV = -20000 - 15000 + (16328.57 - 36000) / 1.61051 = -35000 - 12214.41 = -47214.41
+    # plot 102 year 5: 60 d = 18,000 → NPV = -1000 + (1164.29 - 18000) / 1.61051 = -11453.65
+    # per ha: (-47214.41 - 11453.65) / 3 = -19556.02
+    assert r.value == pytest.approx(-19556.02, abs=0.01)
+    assert r.breakdown == pytest.approx({"family_days_valued": -19556.02, "cash_view": -3379.44}, abs=0.01)
 
 
 def test_payback_years_from_records(tiny):

@@ -118,8 +118,11 @@ def _metrics(benefits, costs, cash_costs, family_days, rate) -> dict[str, np.nda
     npv = finance.npv(rate, net)
     return {
         "npv_mxn": npv,
+        "npv_cash_mxn": finance.npv(rate, benefits - cash_costs),
         "irr": result.rate,
         "irr_reason": result.reason,
+        "irr_roots": result.roots,
+        "irr_sign_changes": result.sign_changes,
         "payback_years": finance.payback_years(net),
         "discounted_payback_years": finance.payback_years(net, rate),
         "benefit_cost_ratio": finance.benefit_cost_ratio(benefits, costs, rate),
@@ -136,11 +139,15 @@ def _incremental(miaf: _Flows, base: _Flows, rate) -> dict[str, np.ndarray]:
     d_fam = (miaf.family_days - base.family_days).sum(axis=-1)
     d_value = ((miaf.benefits - miaf.cash_costs) - (base.benefits - base.cash_costs)).sum(axis=-1)
     npv = finance.npv(rate, d_net)
+    d_cash = (miaf.benefits - miaf.cash_costs) - (base.benefits - base.cash_costs)
     with np.errstate(divide="ignore", invalid="ignore"):
         return {
             "npv_mxn": npv,
+            "npv_cash_mxn": finance.npv(rate, d_cash),
             "irr": result.rate,
             "irr_reason": result.reason,
+            "irr_roots": result.roots,
+            "irr_sign_changes": result.sign_changes,
             "payback_years": finance.payback_years(d_net),
             "discounted_payback_years": finance.payback_years(d_net, rate),
             "benefit_cost_ratio": np.where(pv_dc > 0, pv_db / np.where(pv_dc > 0, pv_dc, 1), np.nan),
@@ -165,11 +172,15 @@ def _jsonable(x):
 
 def _scalar_metrics(m: Mapping[str, np.ndarray]) -> dict:
     out = {}
+    irr_keys = ("irr_reason", "irr_roots", "irr_sign_changes")
     for k, v in m.items():
-        if k == "irr_reason":
+        if k in irr_keys:
             continue
         out[k] = float(np.asarray(v).reshape(-1)[0])
-    irr_json = finance.irr_to_json(out.pop("irr"), int(np.asarray(m["irr_reason"]).reshape(-1)[0]))
+    roots = np.asarray(m["irr_roots"])
+    irr_json = finance.irr_to_json(
+        out.pop("irr"), int(np.asarray(m["irr_reason"]).reshape(-1)[0]),
+        roots.reshape(-1, roots.shape[-1])[0], int(np.asarray(m["irr_sign_changes"]).reshape(-1)[0]))
     out.update(irr_json)
     return out
 
@@ -524,13 +535,43 @@ class PlotModel:
             discount_rate=float(rate),
             miaf=self._system("miaf", miaf, m_miaf),
             baseline=self._system("baseline_milpa", base, m_base),
-            incremental=_scalar_metrics(inc),
+            incremental={**_scalar_metrics(inc), **self._family_labour_view(values, inc)},
             land_equivalent_ratio=ler,
             mature_from_year=tm,
             typical_year=typical,
             provenance=dict(sorted(self.provenance.items())),
             parameters=self.params,
         )
+
+    def wage_range(self) -> tuple[float, float]:
+        """Low and high wage [MXN person-day⁻¹]: the scenario's interval if it gives one, otherwise the
+        table's (economics.csv, 250-350) widened to include the value used (e.g. a recorded wage)."""
+        p = self.params["wage_mxn_day"]
+        d = p.distribution
+        if not d.is_constant and d.low is not None and d.high is not None:
+            return float(d.low), float(d.high)
+        row = load_parameters("economics")["wage_mxn_day"]
+        low = row.low if row.low is not None else p.value
+        high = row.high if row.high is not None else p.value
+        return float(min(low, p.value)), float(max(high, p.value))
+
+    def _family_labour_view(self, values: Mapping[str, float], inc: Mapping[str, np.ndarray]) -> dict:
+        """The family-labour side of the incremental result: the wage and its range, the NPV at both ends
+        of the range (family days and hired days at that wage) and the return per extra family day."""
+        low, high = self.wage_range()
+        at = {**values, "wage_mxn_day": np.array([low, high])}
+        miaf, base = self.simulate(at)
+        rate = values["discount_rate"]
+        npv_range = _incremental(miaf, base, rate)["npv_mxn"]
+        wage = float(values["wage_mxn_day"])
+        per_day = float(np.asarray(inc["return_per_extra_family_day_mxn"]).reshape(-1)[0])
+        return {
+            "family_labour_valued": bool(self.scenario.value_family_labour),
+            "wage_mxn_day": wage,
+            "wage_range_mxn_day": [low, high],
+            "npv_mxn_at_wage_range": [float(x) for x in npv_range],
+            "return_per_extra_family_day_to_wage": per_day / wage if wage > 0 and np.isfinite(per_day) else None,
+        }
 
     @staticmethod
     def _system(label: str, f: _Flows, metrics) -> SystemResult:
@@ -560,6 +601,7 @@ class PlotModel:
         monthly = (miaf.sales_m[:, tm:] + miaf.self_m[:, tm:]).mean(axis=1)  # (draws, 12)
         outputs = {
             "npv_miaf_mxn": m["npv_mxn"], "npv_baseline_mxn": b["npv_mxn"], "npv_incremental_mxn": inc["npv_mxn"],
+            "npv_miaf_cash_mxn": m["npv_cash_mxn"], "npv_incremental_cash_mxn": inc["npv_cash_mxn"],
             "irr_miaf": m["irr"], "payback_miaf_years": m["payback_years"],
             "discounted_payback_miaf_years": m["discounted_payback_years"],
             "benefit_cost_ratio_miaf": m["benefit_cost_ratio"],
@@ -576,6 +618,7 @@ class PlotModel:
             probability={
                 "npv_miaf_positive": float(np.mean(m["npv_mxn"] > 0)),
                 "npv_incremental_positive": float(np.mean(inc["npv_mxn"] > 0)),
+                "npv_incremental_cash_positive": float(np.mean(inc["npv_cash_mxn"] > 0)),
             },
             monthly_income_mxn={f"p{p}": np.percentile(monthly, p, axis=0) for p in (5, 25, 50, 75, 95)},
             sensitivity={

@@ -82,8 +82,17 @@ def run_economics(args) -> int:
           f"discount rate {result.discount_rate:.0%}")
     for label, metrics in (("MIAF-D", m), ("baseline milpa", result.baseline.metrics), ("incremental", inc)):
         irr = _fmt(metrics["irr"], "{:.1%}") if metrics["irr"] is not None else f"none ({metrics['irr_reason']})"
-        print(f"  {label:15s} NPV {_fmt(metrics['npv_mxn'])} MXN  IRR {irr}  "
-              f"payback {_fmt(metrics['payback_years'], '{:.1f}')} yr  B/C {_fmt(metrics['benefit_cost_ratio'], '{:.2f}')}")
+        if metrics.get("irr_non_conventional"):
+            roots = ", ".join(f"{x:.1%}" for x in metrics.get("irr_roots", [])) or "none in range"
+            irr += f" [flows change sign {metrics['irr_sign_changes']} times; roots: {roots}]"
+        print(f"  {label:15s} NPV {_fmt(metrics['npv_mxn'])} MXN (family cash view {_fmt(metrics['npv_cash_mxn'])})"
+              f"  IRR {irr}  payback {_fmt(metrics['payback_years'], '{:.1f}')} yr"
+              f"  B/C {_fmt(metrics['benefit_cost_ratio'], '{:.2f}')}")
+    valued = "valued at the wage" if inc["family_labour_valued"] else "unpaid (cash view)"
+    low, high = inc["wage_range_mxn_day"]
+    print(f"  family labour {valued}: wage {_fmt(inc['wage_mxn_day'])} MXN/day ({_fmt(low)}-{_fmt(high)}); "
+          f"incremental NPV {_fmt(inc['npv_mxn_at_wage_range'][0])} to {_fmt(inc['npv_mxn_at_wage_range'][1])} "
+          f"over that range; return per extra family day {_fmt(inc['return_per_extra_family_day_mxn'])} MXN")
     print(f"  land equivalent ratio (mature years): {result.ler_mature:.2f}")
     if args.draws:
         mc = out["monte_carlo"]

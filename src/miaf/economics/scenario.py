@@ -119,7 +119,8 @@ class PlotScenario:
     establishment_labour_days: float | None = None
     parameters: Mapping[str, float | Distribution] = field(default_factory=dict)
     records: tuple[YearRecord, ...] = ()
-    value_family_labour: bool = False
+    # family days are costed at the wage (their opportunity cost) unless set false; issue 16
+    value_family_labour: bool = True
     name: str = ""
 
     @property
@@ -255,7 +256,7 @@ class PlotScenario:
             establishment_labour_days=design.get("establishment_labour_days"),
             parameters={k: Distribution.from_spec(v, k) for k, v in params.items()},
             records=records,
-            value_family_labour=bool(data.get("value_family_labour", False)),
+            value_family_labour=bool(data.get("value_family_labour", True)),
             name=str(data.get("name", "")),
         )
         scenario.validate()

@@ -1,8 +1,8 @@
 """Side-selling: why members sell to intermediaries, and what an organisation could do about it.
 
 For every sale the organisation's offer and the intermediary's are compared as the family experiences
-them: the price, minus transport, minus the quality discount, minus the cost of waiting for the money
-in that month. Waiting is dear when the family is short of cash: its implicit interest rate is then a
+them: the value today of the payment (price less the quality discount, discounted over the months until
+it is paid), minus the transport the family pays at delivery. Waiting is dear when the family is short of cash: its implicit interest rate is then a
 moneylender's (10 %/month by default, miaf-domain §17.4), otherwise its ordinary time preference.
 The seed article found this "unequal relationship of exchange" behind members' "disloyalty".
 
@@ -39,19 +39,33 @@ def effective_value(price, transport_mxn_kg, quality_discount, delay_months, mon
     delay_months : array [month]
         Time between delivery and payment.
     monthly_rate : array [fraction month⁻¹]
-        The family's implicit interest rate in that month.
+        The family's implicit interest rate in that month, a monthly fraction (0.10 = 10 % per month).
 
     Returns
     -------
     value : array [MXN kg⁻¹]
+        Value at the moment of delivery.
 
     Notes
     -----
-    :math:`V = p - c_t - q p - p \\left[(1 + r)^{d} - 1\\right]`: the waiting cost is what the family
-    would pay in interest to have the money now instead of in ``d`` months.
+    :math:`V = p (1 - q) (1 + r)^{-d} - c_t`: the payment :math:`p(1 - q)` arrives in ``d`` months and
+    is worth :math:`(1 + r)^{-d}` of itself today (its present value); transport is paid at delivery.
+    The waiting cost is :math:`p (1 - q) [1 - (1 + r)^{-d}]`. Until issue 16 the code charged
+    :math:`p [(1 + r)^{d} - 1]`, a future value, which overstated waiting (10 MXN in 2 months at
+    10 %/month: 7.90 instead of 8.26 MXN today).
+
+    References
+    ----------
+    Gitman, L. J. Principles of Managerial Finance, Brief, 3rd ed. Addison-Wesley, 2003, ch. 4 (present
+    value of a single amount).
     """
     p = np.asarray(price, dtype=float)
-    return p - transport_mxn_kg - quality_discount * p - p * np.expm1(delay_months * np.log1p(monthly_rate))
+    return p * (1.0 - quality_discount) * _present_factor(delay_months, monthly_rate) - transport_mxn_kg
+
+
+def _present_factor(delay_months, monthly_rate):
+    """``(1 + r) ** -d``: value today of one peso paid in ``d`` months at monthly rate ``r``."""
+    return np.exp(-np.asarray(delay_months, dtype=float) * np.log1p(monthly_rate))
 
 
 @dataclass(frozen=True)
@@ -149,9 +163,10 @@ def _rates(a, r_deficit, r_normal):
 
 def _values(a, r, org_delay=None, advance_share=0.0):
     d = a["org_delay"] if org_delay is None else org_delay
-    # an advance pays `advance_share` of the price at delivery; only the rest waits d months
+    # an advance pays `advance_share` of the payment at delivery; only the rest waits d months
     v_org = effective_value(a["org_price"], a["org_transport"], a["org_quality"], d, r)
-    v_org = v_org + advance_share * a["org_price"] * np.expm1(d * np.log1p(r))
+    paid = a["org_price"] * (1.0 - a["org_quality"])
+    v_org = v_org + advance_share * paid * (1.0 - _present_factor(d, r))
     v_int = effective_value(a["int_price"], a["int_transport"], a["int_quality"], a["int_delay"], r)
     return v_org, v_int
 
@@ -221,10 +236,11 @@ def analyse_side_selling(sales: Sales, deficit_rate: float | None = None,
     -----
     A family is predicted to sell to the intermediary when :math:`V_{int} > V_{org}`
     (:func:`effective_value`, at the family's rate of that month). An intermediary sale is *explained by
-    cash need* when it was made in a deficit month and the organisation's offer would win at
-    ``normal_rate``: without the cash shortage, the family would have been better off waiting for the
-    organisation. A sale to the intermediary in a month without deficit is never explained by cash need. Shares are weighted by kg. The
-    price gaps are ``org − intermediary`` (positive: the organisation pays more).
+    cash need* when it was made in a deficit month, the intermediary's offer wins at the deficit rate and
+    the organisation's offer would win at ``normal_rate``: the cash shortage alone turns the choice. A
+    sale to the intermediary in a month without deficit, or one the intermediary wins even at the
+    moneylender's rate (say its price is higher), is not explained by cash need. Shares are weighted by
+    kg. The price gaps are ``org − intermediary`` (positive: the organisation pays more).
     """
     p = load_parameters("economics")
     r_def = float(p["moneylender_rate_month"]) if deficit_rate is None else float(deficit_rate)
@@ -236,7 +252,7 @@ def analyse_side_selling(sales: Sales, deficit_rate: float | None = None,
     v_org, v_int = _values(a, r)
     v_org_n, v_int_n = _values(a, np.full_like(r, r_norm))
     predicted = v_int > v_org
-    explained = a["intermediary"] & a["in_deficit"] & (v_org_n >= v_int_n)
+    explained = a["intermediary"] & a["in_deficit"] & predicted & (v_org_n >= v_int_n)
     frame = pd.DataFrame({
         "family_id": np.asarray(sales.family_id), "group_id": np.asarray(sales.group_id), "kg": a["kg"],
         "intermediary": a["intermediary"], "explained": explained, "org_price": a["org_price"],

@@ -214,17 +214,41 @@ def _plot_flows(ctx: Context) -> tuple[pd.DataFrame, np.ndarray] | None:
     return plots, flows
 
 
+def _family_labour_flows(ctx: Context, plots: pd.DataFrame, n_years: int) -> np.ndarray:
+    """Family days logged on each MIAF-D plot per year since establishment × the wage [MXN]: their
+    opportunity cost (economics.csv ``wage_mxn_day``; issue 16)."""
+    wage = float(load_parameters("economics")["wage_mxn_day"])
+    idx = pd.Index(plots["plot_id"])
+    est = plots["established_on"].dt.year.to_numpy(np.int64)
+    out = np.zeros((len(plots), n_years))
+    lab = ctx.tables.labour
+    fam = lab[(lab["kind"] == "family") & lab["plot_id"].notna()]
+    i = idx.get_indexer(fam["plot_id"].astype(np.int64))
+    ok = i >= 0
+    t = fam["year"].to_numpy(np.int64)[ok] - est[i[ok]]
+    keep = (t >= 0) & (t < n_years) & (t <= ctx.ref_year - est[i[ok]])
+    np.add.at(out, (i[ok][keep], t[keep]), fam["person_days"].to_numpy(float)[ok][keep] * wage)
+    return out
+
+
 def npv_per_ha(ctx: Context) -> Outcome:
     res = ctx.memo("plot_flows", _plot_flows)
     if res is None:
         return no_data("no MIAF-D plot with an establishment date")
     plots, flows = res
     rate = float(load_parameters("economics")["discount_rate"])
-    v = finance.npv(rate, flows)
+    cash = finance.npv(rate, flows)  # the family's cash view: family days unpaid
+    v = cash - finance.npv(rate, _family_labour_flows(ctx, plots, flows.shape[1]))
     area = plots["area_ha"].to_numpy()
-    return Outcome(float(v.sum() / area.sum()), len(plots), None,
+    per_ha = float(v.sum() / area.sum())
+    # the pair (issue 16): family days valued at the wage (the headline) and the family's cash view
+    pair = {"family_days_valued": per_ha, "cash_view": float(cash.sum() / area.sum())}
+    return Outcome(per_ha, len(plots), pair,
                    details={"discount_rate": rate, "median_npv_per_plot_mxn": float(np.median(v)),
-                            "share_positive": float(np.mean(v > 0)), "last_year": ctx.ref_year})
+                            "share_positive": float(np.mean(v > 0)), "last_year": ctx.ref_year,
+                            "family_labour": "valued at wage_mxn_day",
+                            "npv_cash_per_ha_mxn": float(cash.sum() / area.sum()),
+                            "median_npv_cash_per_plot_mxn": float(np.median(cash))})
 
 
 def payback_years(ctx: Context) -> Outcome:

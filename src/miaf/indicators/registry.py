@@ -109,13 +109,15 @@ _DEFS: tuple[Indicator, ...] = (
        "Familia-años con sólo gastos cuentan 0 meses; las familias sin calendario no cuentan."),
     _I("npv_per_ha", "productivity", "Valor actual neto por hectárea (registros)", "Net present value per hectare (records)",
        "Σ_plots NPV(r, flows) / Σ ha; flows per MIAF-D plot and year since establishment = sales + self-consumption "
-       "× crop-year mean price × replacement factor − input purchases − hired labour × wage (miaf.economics.finance)",
+       "× crop-year mean price × replacement factor − input purchases − hired labour × wage − family labour × wage "
+       "(its opportunity cost; details.npv_cash_per_ha_mxn leaves family days unpaid) (miaf.economics.finance)",
        "MXN/ha", "harvests and destinations, input purchases, labour logs, plots (economics.csv discount rate, "
        "replacement price factor, wage)",
        "Years without records count as zero flow (a lower bound when records are missing). Self-consumption "
        "without a sale price that year uses the catalogue price; hired days without wage use economics.csv.",
        prod.npv_per_ha,
-       "Σ_parcelas VAN(r, flujos) / Σ ha; flujos por parcela MIAF-D y año desde el establecimiento a partir de registros",
+       "Σ_parcelas VAN(r, flujos) / Σ ha; flujos por parcela MIAF-D y año desde el establecimiento a partir de "
+       "registros, con los jornales familiares al jornal (la vista de caja, sin pagarlos, en npv_cash_per_ha_mxn)",
        "Los años sin registros cuentan como flujo cero (cota inferior). El autoconsumo sin precio de venta usa el "
        "precio del catálogo; los jornales contratados sin pago usan economics.csv."),
     _I("payback_years", "productivity", "Periodo de recuperación (registros)", "Payback period (records)",

@@ -31,6 +31,9 @@ __all__ = ["DashboardData", "DashboardFilters", "DashboardView", "dashboard_view
 SYSTEM_LABELS = {"traditional": gettext_lazy("milpa tradicional"), "miaf": "MIAF", "miaf_d": "MIAF-D",
                  "other": gettext_lazy("otro")}
 SEX_LABELS = {"F": gettext_lazy("mujer"), "M": gettext_lazy("hombre"), "X": gettext_lazy("otro / no dice")}
+#: The two views of an NPV (issue 16): family days valued at the wage, and the family's cash view.
+NPV_VIEW_LABELS = {"family_days_valued": gettext_lazy("jornales familiares al jornal"),
+                   "cash_view": gettext_lazy("vista de caja (jornales familiares sin pagar)")}
 #: Map colouring choices: per plot (roles with personal data) and per municipality (analysts).
 PLOT_COLOURS = {"system": gettext_lazy("sistema"), "soil_loss": gettext_lazy("pérdida de suelo"),
                 "maize_yield": gettext_lazy("rendimiento de maíz"), "carbon": gettext_lazy("carbono")}
@@ -136,6 +139,8 @@ def _part_label(part: str) -> str:
         return system_label(part)
     if part in SEX_LABELS:
         return str(SEX_LABELS[part])
+    if part in NPV_VIEW_LABELS:
+        return str(NPV_VIEW_LABELS[part])
     row = species().get(part)
     if row:
         return str(row.get("name_en" if _english() and row.get("name_en") else "name_es") or part).lower()

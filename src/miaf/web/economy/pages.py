@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -123,6 +124,23 @@ class PlotPage:
         return self.inputs.calendar_year(self.result.mature_from_year)
 
 
+def _grouped(x: float) -> str:
+    return formats.number_format(round(x), 0, use_l10n=True, force_grouping=True)
+
+
+def irr_note(metrics: dict) -> str | None:
+    """Warning for an IRR whose flows change sign more than once, with every root found (or none)."""
+    if not metrics.get("irr_non_conventional"):
+        return None
+    roots = metrics.get("irr_roots") or []
+    found = ", ".join(formats.number_format(100 * x, 1, use_l10n=True) + " %" for x in roots)
+    if found:
+        return _("Los flujos cambian de signo %(n)s veces: puede haber varias TIR. Raíces encontradas entre "
+                 "−99 %% y +1,000 %%: %(roots)s.") % {"n": metrics["irr_sign_changes"], "roots": found}
+    return _("Los flujos cambian de signo %(n)s veces y el VPN no cruza cero entre −99 %% y +1,000 %% "
+             "anual: no hay TIR.") % {"n": metrics["irr_sign_changes"]}
+
+
 def monte_carlo_pass(model: PlotModel, draws: int, seed: int) -> dict:
     """One vectorised pass over ``draws`` parameter sets, with the same draws as ``model.monte_carlo``.
 
@@ -155,16 +173,19 @@ def plot_page(plot) -> PlotPage:  # noqa: ANN001
     m, inc = result.miaf.metrics, result.incremental
     tm = result.mature_from_year
 
-    def row(key, label, value, samples, unit, kind="money", reason=None):  # noqa: ANN001, ANN202
+    def row(key, label, value, samples, unit, kind="money", reason=None, metrics=None):  # noqa: ANN001, ANN202
         low, high, undefined = _band(samples, lo, hi)
         return {"key": key, "label": label, "value": _num(value), "low": low, "high": high, "unit": unit,
                 "kind": kind, "undefined_share": undefined,
-                "reason": str(IRR_REASON_ES.get(reason, reason)) if reason else None}
+                "reason": str(IRR_REASON_ES.get(reason, reason)) if reason else None,
+                "note": irr_note(metrics) if metrics else None}
 
     key_results = [
         row("npv", _("Valor presente neto (VPN) MIAF-D"), m["npv_mxn"], mc["miaf"]["npv_mxn"], "MXN"),
+        row("npv_cash", _("VPN MIAF-D, vista de caja de la familia (jornales familiares sin pagar)"),
+            m["npv_cash_mxn"], mc["miaf"]["npv_cash_mxn"], "MXN"),
         row("irr", _("Tasa interna de retorno (TIR) MIAF-D"), m["irr"], mc["miaf"]["irr"], "%", "pct",
-            m.get("irr_reason")),
+            m.get("irr_reason"), m),
         row("payback", _("Recuperación de la inversión"), m["payback_years"], mc["miaf"]["payback_years"],
             _("años"), "years"),
         row("bc", _("Relación beneficio/costo"), m["benefit_cost_ratio"], mc["miaf"]["benefit_cost_ratio"], "",
@@ -173,12 +194,25 @@ def plot_page(plot) -> PlotPage:  # noqa: ANN001
             mc["miaf"]["return_per_family_day_mxn"], _("MXN/jornal")),
         row("npv_baseline", _("VPN de la milpa tradicional (línea base)"), result.baseline.metrics["npv_mxn"],
             mc["baseline"]["npv_mxn"], "MXN"),
+        row("npv_baseline_cash", _("VPN de la milpa tradicional, vista de caja de la familia (jornales familiares "
+                                   "sin pagar)"), result.baseline.metrics["npv_cash_mxn"],
+            mc["baseline"]["npv_cash_mxn"], "MXN"),
         row("npv_inc", _("VPN incremental (MIAF-D − milpa)"), inc["npv_mxn"], mc["incremental"]["npv_mxn"], "MXN"),
-        row("irr_inc", _("TIR incremental"), inc["irr"], mc["incremental"]["irr"], "%", "pct", inc.get("irr_reason")),
+        row("npv_inc_cash", _("VPN incremental, vista de caja de la familia (jornales familiares sin pagar)"),
+            inc["npv_cash_mxn"], mc["incremental"]["npv_cash_mxn"], "MXN"),
+        row("irr_inc", _("TIR incremental"), inc["irr"], mc["incremental"]["irr"], "%", "pct", inc.get("irr_reason"),
+            inc),
         row("bc_inc", _("Beneficio/costo incremental"), inc["benefit_cost_ratio"],
             mc["incremental"]["benefit_cost_ratio"], "", "ratio"),
         row("per_day_inc", _("Retorno por jornal familiar adicional"), inc["return_per_extra_family_day_mxn"],
             mc["incremental"]["return_per_extra_family_day_mxn"], _("MXN/jornal")),
+        {"key": "wage", "label": _("Jornal local (costo de oportunidad del jornal familiar)"),
+         "value": inc["wage_mxn_day"], "low": None, "high": None,
+         "unit": _("MXN/jornal"), "kind": "money", "undefined_share": 0.0, "reason": None,
+         "note": _("Jornal entre %(w_low)s y %(w_high)s MXN; con ese rango el VPN incremental va de %(low)s a "
+                   "%(high)s MXN.") % {k: _grouped(x) for k, x in (
+                       ("w_low", inc["wage_range_mxn_day"][0]), ("w_high", inc["wage_range_mxn_day"][1]),
+                       ("low", inc["npv_mxn_at_wage_range"][0]), ("high", inc["npv_mxn_at_wage_range"][1]))}},
         row("ler", _("Equivalencia de uso de la tierra (LER), años en producción"), result.ler_mature,
             mc["ler"][:, tm:].mean(axis=1), "", "ratio"),
     ]

@@ -62,6 +62,8 @@ SYSTEM_ES = {"traditional": "tradicional", "miaf": "MIAF", "miaf_d": "MIAF-D", "
 MONTHS_ES = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
 MC_OUTPUTS = (("npv_miaf_mxn", "VAN de la parcela MIAF-D", "MXN"),
               ("npv_incremental_mxn", "VAN incremental contra la milpa", "MXN"),
+              ("npv_miaf_cash_mxn", "VAN de la parcela MIAF-D, vista de caja (jornales familiares sin pagar)", "MXN"),
+              ("npv_incremental_cash_mxn", "VAN incremental, vista de caja (jornales familiares sin pagar)", "MXN"),
               ("irr_miaf", "TIR de la parcela MIAF-D", "fraction"),
               ("payback_miaf_years", "Periodo de recuperación", "yr"),
               ("benefit_cost_ratio_miaf", "Relación beneficio/costo", "ratio"),
