@@ -41,6 +41,10 @@ TSELTAL: dict[str, dict[str, str]] = {
     "miaf_harvest": {},
     "miaf_visit": {},
     "miaf_event": {},
+    "miaf_labour": {},
+    "miaf_inputs": {},
+    "miaf_planting": {},
+    "miaf_process": {},
 }
 
 SURVEY_COLUMNS = (
@@ -355,7 +359,144 @@ EVENT = Form(
     ],
 )
 
-FORMS: tuple[Form, ...] = (FAMILY, PLOT, ECONOMY, HARVEST, VISIT, EVENT)
+# Records that had no form before December 2026: labour, input purchases, plantings. One record per submission.
+RECORDS_VERSION = "2026120401"
+YEAR_Q = dict(constraint=". >= 1990 and . <= format-date(today(), '%Y')",
+              cmsg=("Entre 1990 y este año.", "Between 1990 and this year."))
+
+
+def plot_select(required: bool = False) -> Q:
+    hint = ("", "") if required else ("Déjela vacía si no fue en una parcela.", "Leave it empty if it was not on a plot.")
+    return Q("select_one_from_file plots.csv", "plot", "Parcela", "Plot", required=required,
+             choice_filter="family=${family}", hint=hint)
+
+
+LABOUR = Form(
+    "miaf_labour", "Mano de obra", RECORDS_VERSION,
+    survey=[
+        *meta_rows(RECORDS_VERSION),
+        family_select(),
+        plot_select(),
+        Q("integer", "year", "Año", "Year", required=True, **YEAR_Q),
+        Q("select_one month", "month", "Mes", "Month", required=True),
+        Q("select_one activity", "activity", "Actividad", "Activity", required=True),
+        Q("select_one labour_kind", "labour_kind", "¿Mano de obra familiar o contratada?", "Family or hired labour?",
+          required=True),
+        Q("text", "member", "¿Quién de la familia trabajó?", "Which household member worked?",
+          relevant="${labour_kind} = 'family'",
+          hint=("Nombre como está registrado; vacío si fueron varias personas.",
+                "Name as registered; empty if several people worked.")),
+        Q("select_one worker_sex", "worker_sex", "Sexo de quien trabajó", "Sex of the worker"),
+        Q("decimal", "person_days", "Jornales", "Person-days", required=True,
+          constraint=". > 0 and . <= 10000", cmsg=("Entre 0 y 10 000 jornales.", "Between 0 and 10,000 person-days.")),
+        Q("decimal", "wage_mxn_day", "Jornal pagado [MXN/día]", "Wage paid [MXN/day]",
+          relevant="${labour_kind} = 'hired'",
+          constraint=". >= 0 and . <= 10000", cmsg=("Entre 0 y 10 000 MXN.", "Between 0 and 10,000 MXN.")),
+    ],
+    choices=[
+        *MONTHS,
+        ("activity", "contour", "Trazo de curvas a nivel", "Laying out contour lines"),
+        ("activity", "digging", "Cepas", "Digging planting holes"),
+        ("activity", "planting", "Plantación", "Tree planting"),
+        ("activity", "sowing", "Siembra de milpa", "Sowing the milpa"),
+        ("activity", "weeding", "Deshierbe", "Weeding"),
+        ("activity", "fertilising", "Abonado", "Fertilising"),
+        ("activity", "pruning", "Poda", "Pruning"),
+        ("activity", "filter", "Filtro de escurrimiento", "Runoff filter"),
+        ("activity", "harvest", "Cosecha", "Harvest"),
+        ("activity", "other", "Otra", "Other"),
+        ("labour_kind", "family", "Familiar", "Family"),
+        ("labour_kind", "hired", "Contratada", "Hired"),
+        ("worker_sex", "F", "Mujer", "Woman"), ("worker_sex", "M", "Hombre", "Man"),
+    ],
+)
+
+INPUTS = Form(
+    "miaf_inputs", "Compra de insumos", RECORDS_VERSION,
+    survey=[
+        *meta_rows(RECORDS_VERSION),
+        family_select(),
+        plot_select(),
+        Q("date", "purchased_on", "Fecha de compra", "Purchase date", required=True,
+          constraint=DATE_NOT_FUTURE, cmsg=DATE_MSG),
+        Q("text", "item", "Insumo", "Input", required=True,
+          hint=("Por ejemplo: planta de durazno, abono, alambre.", "For example: peach seedlings, compost, wire.")),
+        Q("decimal", "quantity", "Cantidad", "Quantity", required=True,
+          constraint=". > 0 and . <= 1000000", cmsg=("Mayor que 0.", "More than 0.")),
+        Q("text", "unit", "Unidad", "Unit", required=True,
+          hint=("plantas, kg, bultos, metros…", "plants, kg, sacks, metres…")),
+        Q("decimal", "cost_mxn", "Costo total [MXN]", "Total cost [MXN]", required=True,
+          constraint=". >= 0 and . <= 10000000", cmsg=("No puede ser negativo.", "Cannot be negative.")),
+        Q("text", "supplier", "Proveedor", "Supplier"),
+        Q("select_one yes_no", "collective", "¿Compra colectiva con el grupo?", "Bought together with the group?",
+          required=True),
+    ],
+    choices=[*YES_NO],
+)
+
+PLANTING = Form(
+    "miaf_planting", "Siembra o plantación", RECORDS_VERSION,
+    survey=[
+        *meta_rows(RECORDS_VERSION),
+        family_select(),
+        plot_select(required=True),
+        Q("select_one_from_file species.csv", "species", "Especie", "Species", required=True),
+        Q("date", "planted_on", "Fecha de siembra o plantación", "Sowing or planting date", required=True,
+          constraint=DATE_NOT_FUTURE, cmsg=DATE_MSG),
+        Q("decimal", "quantity", "Cantidad", "Quantity", required=True,
+          constraint=". > 0 and . <= 1000000", cmsg=("Mayor que 0.", "More than 0.")),
+        Q("select_one planting_unit", "unit", "Unidad", "Unit", required=True),
+        Q("integer", "row_number", "Hilera", "Row", constraint=". >= 1", cmsg=("Desde 1.", "From 1.")),
+        Q("text", "planting_notes", "Notas", "Notes"),
+    ],
+    choices=[
+        ("planting_unit", "plants", "Plantas", "Plants"),
+        ("planting_unit", "kg_seed", "kg de semilla", "kg of seed"),
+    ],
+)
+
+def _process_choices() -> list[tuple[str, str, str, str]]:
+    """Stages and checklist items of the global 12-step model, read from the process app's CSV files (the
+    same rows the database is seeded with); checklist item ``s5_2`` is item 2 of step 5."""
+    import csv
+
+    data = HERE.parent / "src" / "miaf" / "web" / "process" / "data"
+    with open(data / "stages.csv", encoding="utf-8", newline="") as fh:
+        stages = [("stage", r["number"], f"{r['number']}. {r['name']}", f"{r['number']}. {r['name_en']}")
+                  for r in csv.DictReader(fh)]
+    with open(data / "checklist.csv", encoding="utf-8", newline="") as fh:
+        items = [("checklist", f"s{r['stage']}_{r['order']}", r["text"], r["text_en"]) for r in csv.DictReader(fh)]
+    return [*stages, *items]
+
+
+PROCESS_VERSION = "2026120401"
+PROCESS = Form(
+    "miaf_process", "Evidencia de un paso del proceso", PROCESS_VERSION,
+    survey=[
+        *meta_rows(PROCESS_VERSION),
+        Q("select_one_from_file groups.csv", "group", "Grupo de trabajo", "Working group", required=True,
+          appearance="search"),
+        Q("select_one stage", "stage", "Paso del proceso", "Process step", required=True),
+        Q("select_one step_status", "status", "¿Qué pasó con el paso?", "What happened to the step?", required=True),
+        Q("date", "on", "Fecha", "Date", required=True, constraint=DATE_NOT_FUTURE, cmsg=DATE_MSG),
+        Q("text", "out_of_order_reason", "Motivo si el paso anterior no está terminado",
+          "Reason if the previous step is not done", relevant="${status} = 'done' or ${status} = 'skipped'",
+          hint=("Obligatorio al cerrar un paso antes del anterior; queda en el historial.",
+                "Required when closing a step before the previous one; it is kept.")),
+        Q("select_multiple checklist", "checklist", "Puntos verificados", "Checklist items done",
+          choice_filter="starts-with(name, concat('s', ${stage}, '_'))", relevant="${stage} != ''"),
+        Q("text", "notes", "Notas", "Notes", appearance="multiline"),
+        Q("image", "photo", "Foto de evidencia", "Evidence photo", parameters="max-pixels=1600"),
+    ],
+    choices=[
+        *_process_choices(),
+        ("step_status", "in_progress", "Se inició", "Started"),
+        ("step_status", "done", "Se terminó", "Done"),
+        ("step_status", "skipped", "Se omitió", "Skipped"),
+    ],
+)
+
+FORMS: tuple[Form, ...] = (FAMILY, PLOT, ECONOMY, HARVEST, VISIT, EVENT, LABOUR, INPUTS, PLANTING, PROCESS)
 
 
 def _tzh(form: Form, key: str, spanish: str) -> str:

@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "miaf.web.api.cli",
     "miaf.web.exports.cli",
     "miaf.web.evidence.cli",
+    "miaf.web.process.cli",
 )
 
 

@@ -21,6 +21,11 @@ EVERY_PATH = {
     "/plots/{id}/environment", "/environment/programme", "/indicators",
     "/inputs", "/inputs/{id}", "/trainings/{id}/attendance", "/trainings/{id}/attendance/{attendance_id}",
     "/plots/{id}/designs", "/plots/{id}/designs/{version}",
+    "/promoters", "/promoters/{id}", "/promoters/{id}/groups",
+    "/visit-plans", "/visit-plans/{id}", "/visit-plans/{id}/cancel", "/staff-trainings", "/staff-trainings/{id}",
+    "/process/stages", "/process/steps", "/process/steps/{record_id}", "/process/start", "/process/complete",
+    "/process/steps/{record_id}/ticks", "/process/advance", "/process/commitments",
+    "/process/commitments/{commitment_id}", "/process/inventories", "/process/ideas", "/process/board",
 }
 
 

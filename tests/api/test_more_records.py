@@ -142,6 +142,7 @@ def test_a_new_member_and_a_family_without_a_named_member_are_added(api_as, worl
     added = api_as("ana").post(path, {"family": world.fam_ojo.pk, "member": son.pk})
     assert added.status_code == 201, added.content
     assert added.json()["member"] == son.pk and added.json()["event"] == records.training.pk
+    records.training.groups.add(world.group_vergel)  # only families of the event's groups may attend
     family_only = api_as("carla").post(path, {"family": world.fam_vergel.pk})
     assert family_only.status_code == 201, family_only.content
     assert family_only.json()["member"] is None

@@ -68,6 +68,25 @@ def add_records(family, plot, extra_income: int = 0) -> None:  # noqa: ANN001
         rows.append(LedgerEntry(family=family, year=2023, month=12, kind="income", category="remittances",
                                 amount_mxn=Decimal(extra_income)))
     LedgerEntry.objects.bulk_create(rows)
+    add_fieldwork(family, plot)
+
+
+def add_fieldwork(family, plot) -> None:  # noqa: ANN001
+    """A visit with a planned next one, and the family's head at a training of its group."""
+    from miaf.web.fieldwork.models import Attendance, TrainingEvent, Visit, VisitPlan
+
+    visit = Visit.objects.create(family=family, plot=plot, visited_on=dt.date(2023, 5, 2), next_visit_on=dt.date(2023, 6, 2))
+    VisitPlan.objects.create(family=family, due_on=dt.date(2023, 6, 2), purpose="Poda")
+    VisitPlan.objects.create(family=family, due_on=dt.date(2023, 5, 1), status="done", done_visit=visit)
+    group = family.memberships.get().group
+    event = TrainingEvent.objects.create(organisation=group.producer_organisation, group=group, kind="training",
+                                         title=f"Poda en {group.name}", held_on=dt.date(2023, 7, 1))
+    Attendance.objects.create(event=event, family=family, member=family.members.first())
+    from miaf.web.process.models import Stage, StepRecord
+
+    # The family's own record of step 3 (resource inventory): a row of the process-steps table.
+    StepRecord.objects.create(group=group, family=family, stage=Stage.objects.get(organisation=None, number=3),
+                              status="done", started_on=dt.date(2012, 2, 1), completed_on=dt.date(2012, 3, 1))
 
 
 @pytest.fixture

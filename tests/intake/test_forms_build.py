@@ -36,8 +36,9 @@ def sheet_rows(path: Path, sheet: str) -> list[dict]:
     return [dict(zip(header, r, strict=False)) for r in rows[1:]]
 
 
-def test_there_are_six_forms_one_per_field_activity():
-    assert FORM_IDS == ["miaf_family", "miaf_plot", "miaf_economy", "miaf_harvest", "miaf_visit", "miaf_event"]
+def test_there_is_one_form_per_field_activity_and_record():
+    assert FORM_IDS == ["miaf_family", "miaf_plot", "miaf_economy", "miaf_harvest", "miaf_visit", "miaf_event",
+                        "miaf_labour", "miaf_inputs", "miaf_planting", "miaf_process"]
 
 
 @pytest.mark.parametrize("form_id", FORM_IDS)

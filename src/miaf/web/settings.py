@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "miaf.web.environs",
     "miaf.web.designer",
     "miaf.web.dashboard",
+    "miaf.web.process",
 ]
 
 MIDDLEWARE = [
@@ -153,6 +154,8 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+#: Largest photo or document attached as evidence of a process step [bytes].
+MIAF_EVIDENCE_MAX_BYTES = int(os.environ.get("MIAF_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

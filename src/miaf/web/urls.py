@@ -27,6 +27,9 @@ urlpatterns = [
     path("ambiente/", include("miaf.web.environs.urls")),
     path("diseno/", include("miaf.web.designer.urls")),
     path("tablero/", include("miaf.web.dashboard.urls")),
+    path("proceso/", include("miaf.web.process.urls")),
+    path("registros/", include("miaf.web.records.urls")),
+    path("campo/", include("miaf.web.fieldwork.urls")),
     path("", include("miaf.web.registry.urls")),
     path("", core.home, name="home"),
 ]

@@ -65,6 +65,8 @@ class Resource:
     can_create: Callable[[User], bool] = can_edit
     can_change: Callable[[User, Model], bool] = lambda user, obj: can_edit(user)
     save: Saver | None = None
+    #: Deletes a row (a domain use case); ``None``: ``obj.delete()``.
+    delete: Callable[[HttpRequest, Model], None] | None = None
     list_endpoint: bool = True
     description: str = ""
 
@@ -239,5 +241,8 @@ def register(router: Router, res: Resource) -> None:
         if not res.can_change(request.auth, obj):
             raise PermissionDenied(_("Su rol no permite borrar %(what)s.") % {"what": res.label})
         with transaction.atomic():
-            obj.delete()
+            if res.delete is not None:
+                res.delete(request, obj)
+            else:
+                obj.delete()
         return Status(204, None)

@@ -14,6 +14,7 @@ from miaf.web.api.routers import (
     fieldwork,
     indicators,
     plots,
+    process,
     records,
     registry,
     stats,
@@ -55,3 +56,4 @@ api.add_router("", fieldwork.router)
 api.add_router("", design.router)
 api.add_router("", environment.router)
 api.add_router("", indicators.router)
+api.add_router("", process.router)

@@ -141,6 +141,8 @@ FILTER_FIELDS: dict[str, tuple[Any, str]] = {
     "family": (Id, "Family id."),
     "plot": (Id, "Plot id."),
     "collective": (bool, "true: collective purchases only; false: individual purchases only."),
+    "status": (choice(("planned", "done", "cancelled")), "Status of a planned visit."),
+    "promoter": (Annotated[str, Field(max_length=150)], "Username of the promoter."),
 }
 
 
@@ -452,6 +454,7 @@ class HarvestOut(StampedOut):
 class LabourIn(Payload):
     family: Id
     plot: Id | None = Field(None, description="A plot of the same family.")
+    member: Id | None = Field(None, description="For family labour: the member of the same family who worked.")
     year: Annotated[int, Field(ge=1990, le=2100)]
     month: Annotated[int, Field(ge=1, le=12)]
     activity: choice(LabourLog.Activity.values)
@@ -465,6 +468,7 @@ class LabourOut(StampedOut):
     id: int
     family: int = Field(validation_alias="family_id")
     plot: int | None = Field(validation_alias="plot_id")
+    member: int | None = Field(validation_alias="member_id")
     year: int
     month: int
     activity: str
@@ -556,6 +560,8 @@ class VisitIn(Payload):
     observations: Text(20000) = ""
     agreements: Text(20000) = ""
     tree_survival_pct: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] | None = None
+    next_steps: Text(20000) = ""
+    next_visit_on: dt.date | None = Field(None, description="Plans the next visit (a visit plan) on this date.")
     measurements: list[MeasurementIn] = Field(default_factory=list, description="Replaces the stored ones on update.")
 
 
@@ -569,6 +575,8 @@ class VisitOut(StampedOut):
     observations: str
     agreements: str
     tree_survival_pct: float | None
+    next_steps: str
+    next_visit_on: dt.date | None
     measurements: list[MeasurementOut]
 
     @staticmethod
@@ -585,6 +593,10 @@ class TrainingIn(Payload):
     topic: Text(200) = ""
     held_on: dt.date
     step: Annotated[int, Field(ge=1, le=12)] = Step.TRAINING.value
+    facilitator: Text(160) = ""
+    language: choice(Language.values, blank=True) = ""
+    place: Text(200) = ""
+    groups: list[Id] = Field(default_factory=list, description="Invited groups besides `group` (their families may attend).")
 
 
 class TrainingOut(StampedOut):
@@ -597,6 +609,14 @@ class TrainingOut(StampedOut):
     topic: str
     held_on: dt.date
     step: int
+    facilitator: str
+    language: str
+    place: str
+    groups: list[int] = Field(description="Invited groups besides `group`.")
+
+    @staticmethod
+    def resolve_groups(obj: Any) -> list[int]:
+        return sorted(g.pk for g in obj.groups.all())
 
 
 class AttendanceIn(Payload):

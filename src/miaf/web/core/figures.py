@@ -7,21 +7,16 @@ from __future__ import annotations
 
 from django.db.models import Count, Sum
 
-from miaf.web.accounts.models import Role
-from miaf.web.accounts.scoping import groups_for, role_of
+from miaf.web.accounts.scoping import groups_for
 
 
 def key_figures(user) -> dict:  # noqa: ANN001
     from miaf.web.plots.models import Plot
-    from miaf.web.registry.models import Family, Member
+    from miaf.web.registry.models import Member
+    from miaf.web.registry.queries import aggregate_families
 
     groups = groups_for(user)
-    role = role_of(user)
-    if role == Role.ADMINISTRATOR:
-        families = Family.objects.all()
-    else:
-        current = {"memberships__left_on__isnull": True}
-        families = Family.objects.filter(memberships__group__in=groups, **current).distinct()
+    families = aggregate_families(user)
     family_ids = families.values("pk")
     plots = Plot.objects.filter(family__in=family_ids)
     by_system = {

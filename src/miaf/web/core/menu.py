@@ -38,9 +38,17 @@ DATA = _("Datos")
 #: Sections in the order the menu shows them; entries in the order they are listed below.
 MENU: list[Entry] = [
     Entry("home", _("Inicio"), ALL, None),
+    Entry("process:board", _("Tablero del proceso"), FIELD, WORK),
+    Entry("fieldwork:my_day", _("Mi día"), FIELD, WORK),
+    Entry("fieldwork:calendar", _("Calendario"), FIELD, WORK),
+    Entry("fieldwork:training_list", _("Capacitaciones"), FIELD, WORK),
+    Entry("fieldwork:promoters", _("Promotores: carga y capacitación"), OFFICE, WORK),
     Entry("registry:group_list", _("Grupos"), ALL, REGISTRY),
     Entry("registry:family_list", _("Familias"), FIELD, REGISTRY),
     Entry("plots:list", _("Parcelas"), FIELD, REGISTRY),
+    Entry("registry:organisation_list", _("Organizaciones"), OFFICE, REGISTRY),
+    Entry("registry:locality_list", _("Localidades"), FIELD, REGISTRY),
+    Entry("registry:promoter_list", _("Promotoras y promotores"), OFFICE, REGISTRY),
     Entry("dashboard:dashboard", _("Tablero de indicadores"), ALL, EVIDENCE),
     Entry("environs:programme", _("Ambiente del programa"), ALL, EVIDENCE),
     Entry("evidence:index", _("Informe de evidencia"), ALL, EVIDENCE),

@@ -153,7 +153,12 @@ def unload_demo() -> None:
     orgs = Organisation.objects.filter(name__in=[pl.ACCOMPANYING[0], *(v[0] for v in pl.PRODUCERS.values())])
     groups = Group.objects.filter(producer_organisation__in=orgs)
     fam = {"family__origin": "demo"}
+    from miaf.web.demo.fieldwork import unload_fieldwork
+    from miaf.web.demo.process import unload_process
+
     with transaction.atomic():
+        unload_process(groups, orgs)
+        unload_fieldwork(orgs)
         for qs in (
             Attendance.objects.filter(family__origin="demo"),
             Attendance.objects.filter(event__group__in=groups),
@@ -390,6 +395,14 @@ def load_demo(families: int | None = None, seed: int = 2011, reset: bool = False
         polygons.append(pl.shapely.polygons(np.stack([chunk.plots["polygon_lon"], chunk.plots["polygon_lat"]], axis=-1)))
         areas.append(chunk.plots["area_ha"])
         step(len(chunk.families["code"]))
+    from miaf.web.demo.process import load_process
+
+    with transaction.atomic():
+        counts.update(load_process(structure, group_ids, org_id, seed))
+    from miaf.web.demo.fieldwork import load_fieldwork
+
+    with transaction.atomic():
+        counts.update(load_fieldwork(org_id, group_ids, seed))
     geometry, _share = pl.draw_corridor(np.concatenate(polygons), np.concatenate(areas), pl.pfloat(p, "corridor_share"),
                                         str(p["corridor_axis"].value))  # fmt: skip
     with transaction.atomic():

@@ -50,14 +50,13 @@ def _co2() -> float:
 def plots_in_scope(user) -> QuerySet:  # noqa: ANN001
     """Plots the user may aggregate: families with a current membership in ``groups_for(user)``."""
     from miaf.web.accounts.models import Role
-    from miaf.web.accounts.scoping import groups_for, role_of
+    from miaf.web.accounts.scoping import role_of
     from miaf.web.plots.models import Plot
-    from miaf.web.registry.models import Family
+    from miaf.web.registry.queries import aggregate_families
 
     if role_of(user) == Role.ADMINISTRATOR:
         return Plot.objects.all()
-    families = Family.objects.filter(memberships__group__in=groups_for(user), memberships__left_on__isnull=True)
-    return Plot.objects.filter(family__in=families.values("pk"))
+    return Plot.objects.filter(family__in=aggregate_families(user).values("pk"))
 
 
 def _layers():  # noqa: ANN202

@@ -40,12 +40,12 @@ from django.utils.crypto import salted_hmac
 
 from miaf.params import load_parameters
 from miaf.web.accounts.models import Role
-from miaf.web.accounts.scoping import can_see_personal_data, families_for, groups_for, role_of
+from miaf.web.accounts.scoping import can_see_personal_data, families_for, role_of
 from miaf.web.exports.columns import OPEN_DATA_TABLES, OPEN_FAMILY_YEARS, OPEN_PLOT_YEARS, TableSpec
 from miaf.web.plots.models import Plot, PlotPhase
 from miaf.web.records.models import Destination, Harvest, HarvestDestination, LabourLog, LedgerEntry
-from miaf.web.registry.models import Family, Member, Membership
-from miaf.web.registry.views import sum_by
+from miaf.web.registry.models import Family, Member
+from miaf.web.registry.queries import aggregate_families, sum_by
 
 LOCATION_MODES = ("municipality", "grid")
 HMAC_SALT = "miaf.web.exports.open-data"
@@ -106,14 +106,13 @@ def bin_labels(edges: Sequence[float]) -> list[str]:
 def open_data_families(user) -> QuerySet:  # noqa: ANN001
     """Families whose anonymised records the user may download.
 
-    Roles with personal data: their own scope. Analysts: the families of the groups within their reach
-    (:func:`~miaf.web.accounts.scoping.groups_for`), only ever through this anonymised export.
+    Roles with personal data: their own scope. Analysts: the families that count in their aggregates
+    (:func:`~miaf.web.registry.queries.aggregate_families`), only ever through this anonymised export.
     """
     if can_see_personal_data(user):
         return families_for(user)
     if role_of(user) == Role.ANALYST:
-        members = Membership.objects.filter(group__in=groups_for(user)).values("family_id")
-        return Family.objects.filter(pk__in=members)
+        return aggregate_families(user)
     return Family.objects.none()
 
 

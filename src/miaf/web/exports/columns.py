@@ -214,6 +214,100 @@ GROUPS = TableSpec(
     ),
 )
 
+# --- fieldwork: visits, planned visits, trainings and their attendance ------------------------------------
+
+VISITS = TableSpec(
+    "visitas", "visits", "Visitas de seguimiento", "Follow-up visits",
+    "One row per done visit to a household, with its tree measurements counted.",
+    (
+        C("visit_id", "id de la visita", "visit id", "Database identifier of the visit.", dtype="integer", source="pk"),
+        FAMILY_CODE,
+        C("plot_id", "id de la parcela", "plot id", "Identifier of the plot visited (empty if not recorded).",
+          dtype="integer"),
+        C("promoter", "promotor(a)", "promoter", "Username of the promoter who made the visit.", personal=True,
+          source="promoter__username"),
+        C("visited_on", "fecha", "date", "Date of the visit (never in the future).", "date", dtype="date"),
+        C("step", "paso del modelo", "model step", "Step (1-12) of the accompaniment model the visit served.",
+          dtype="integer", choices="fieldwork.Visit.step"),
+        C("tree_survival_pct", "sobrevivencia de árboles", "tree survival",
+          "Share of planted trees alive, as estimated at the visit.", "%", dtype="real"),
+        C("n_trees_measured", "árboles medidos", "trees measured", "Tree measurements recorded at the visit.",
+          "trees", dtype="integer"),
+        C("n_trees_alive", "árboles vivos medidos", "measured trees alive", "Measured trees found alive.", "trees",
+          dtype="integer"),
+        C("observations", "observaciones", "observations", "Free text (may name people).", personal=True),
+        C("agreements", "acuerdos", "agreements", "Agreements with the family (free text).", personal=True),
+        C("next_steps", "siguientes pasos", "next steps", "Next steps agreed (free text).", personal=True),
+        C("next_visit_on", "próxima visita", "next visit", "Date of the next visit, when one was planned.", "date",
+          dtype="date"),
+    ),
+)
+
+VISIT_PLANS = TableSpec(
+    "visitas-planeadas", "visit_plans", "Visitas planeadas", "Planned visits",
+    "One row per planned visit: open (planned), done (closed by a visit) or cancelled (with its reason).",
+    (
+        C("plan_id", "id de la visita planeada", "plan id", "Database identifier of the plan.", dtype="integer",
+          source="pk"),
+        FAMILY_CODE,
+        C("plot_id", "id de la parcela", "plot id", "Plot to visit (empty if not given).", dtype="integer"),
+        C("promoter", "promotor(a)", "promoter", "Username of the promoter who is to visit.", personal=True,
+          source="promoter__username"),
+        C("due_on", "fecha prevista", "due on", "Date the visit is due.", "date", dtype="date"),
+        C("step", "paso del modelo", "model step", "Step (1-12) of the accompaniment model.", dtype="integer",
+          choices="fieldwork.VisitPlan.step"),
+        C("purpose", "propósito", "purpose", "Purpose of the visit (free text).", personal=True),
+        C("status", "estado", "status", "planned, done or cancelled.", choices="fieldwork.VisitPlan.status"),
+        C("done_visit_id", "visita que la cumplió", "done by visit", "The visit that closed the plan.",
+          dtype="integer"),
+        C("cancel_reason", "motivo de cancelación", "cancel reason", "Why the plan was cancelled.", personal=True),
+    ),
+)
+
+TRAININGS = TableSpec(
+    "capacitaciones", "trainings", "Capacitaciones e intercambios", "Trainings and exchanges",
+    "One row per training or exchange of experience within the user's reach, with its attendance counted.",
+    (
+        C("event_id", "id del evento", "event id", "Database identifier of the event.", dtype="integer", source="pk"),
+        C("kind", "tipo", "kind", "Training or exchange of experience.", choices="fieldwork.TrainingEvent.kind"),
+        C("title", "título", "title", "Title of the event."),
+        C("topic", "tema", "topic", "Topic of the event."),
+        C("held_on", "fecha", "date", "Date the event was held.", "date", dtype="date"),
+        C("step", "paso del modelo", "model step", "Step (1-12) of the accompaniment model.", dtype="integer",
+          choices="fieldwork.TrainingEvent.step"),
+        C("organisation", "organización", "organisation", "Organisation that held the event.",
+          source="organisation__name"),
+        C("group", "grupo anfitrión", "host group", "Working group that hosted the event (empty: all the "
+          "organisation's groups).", source="group__name"),
+        C("n_invited_groups", "grupos invitados", "invited groups", "Groups invited besides the host.", "groups",
+          dtype="integer"),
+        C("locality", "localidad", "locality", "Locality where the event was held.", source="locality__name"),
+        C("place", "lugar", "place", "Place of the event (free text)."),
+        C("facilitator", "facilitador(a)", "facilitator", "Who facilitated the event.", personal=True),
+        C("language", "lengua", "language", "Language the event was held in.", choices="fieldwork.TrainingEvent.language"),
+        C("n_attendees", "asistentes", "attendees", "Rows of the attendance list.", "persons", dtype="integer"),
+        C("n_women", "mujeres asistentes", "women attending", "Attendees recorded as women.", "persons",
+          dtype="integer"),
+    ),
+)
+
+ATTENDANCE = TableSpec(
+    "asistencia", "attendance", "Asistencia a capacitaciones", "Training attendance",
+    "One row per person (or family, when the person is not known) on an event's attendance list.",
+    (
+        C("event_id", "id del evento", "event id", "Identifier of the event (see the trainings table).",
+          dtype="integer", source="event_id"),
+        C("held_on", "fecha", "date", "Date of the event.", "date", dtype="date", source="event__held_on"),
+        C("kind", "tipo", "kind", "Training or exchange.", source="event__kind", choices="fieldwork.TrainingEvent.kind"),
+        FAMILY_CODE,
+        C("member_name", "integrante", "member", "Name of the person who attended (empty: the family only).",
+          personal=True, source="member__name"),
+        C("sex", "sexo", "sex", "Sex of the person (F, M, X).", source="member__sex", choices="registry.Member.sex"),
+        C("birth_year", "año de nacimiento", "birth year", "Birth year of the person.", "year", personal=True,
+          dtype="integer", source="member__birth_year"),
+    ),
+)
+
 DESIGN_PROPERTIES = TableSpec(
     "disenos", "designs", "Diseños MIAF-D", "MIAF-D designs",
     "GeoJSON/GeoPackage of the latest saved design of each plot: plot outline, tree rows, trees and crop "
@@ -305,8 +399,49 @@ OPEN_FAMILY_YEARS = TableSpec(
     open_data=True,
 )
 
+# --- the accompaniment process (miaf.web.process) -------------------------------------------------------
+
+PROCESS_STEPS = TableSpec(
+    "pasos-del-proceso", "process_steps", "Pasos del proceso", "Process steps",
+    "One row per step record of a working group (family empty) or of one of its families (individual steps "
+    "3, 4 and 6), with its dates, status and the reason kept when it was closed out of order.",
+    (
+        C("record_id", "id del registro", "record id", "Database identifier of the step record.", dtype="integer",
+          source="pk"),
+        C("group_id", "id del grupo", "group id", "Identifier of the working group.", dtype="integer"),
+        C("group", "grupo", "group", "Name of the working group.", source="group__name"),
+        C("organisation", "organización de productores", "producer organisation",
+          "Producer organisation of the group.", source="group__producer_organisation__name"),
+        C("municipality", "municipio", "municipality", "INEGI municipality of the group's locality.",
+          source="group__locality__municipality__name"),
+        C("family_code", "código de la familia", "family code",
+          "Household of an individual step; empty for the group's own record.", personal=True, source="family__code"),
+        C("step", "paso", "step", "Number (1-12) of the step in the accompaniment model.", dtype="integer",
+          source="stage__number"),
+        C("step_name", "nombre del paso", "step name", "Name of the step (Spanish).", source="stage__name"),
+        C("status", "estado", "status", "planned, in_progress, done or skipped.", choices="process.StepRecord.status"),
+        C("started_on", "iniciado el", "started on", "Date the step was started.", "date", dtype="date"),
+        C("due_on", "fecha límite", "due on", "Date the step should be done by (start + expected duration).", "date",
+          dtype="date"),
+        C("completed_on", "terminado el", "completed on", "Date the step was closed (done or skipped).", "date",
+          dtype="date"),
+        C("overdue", "atrasado", "overdue", "True when the due date has passed and the step is not closed.",
+          dtype="boolean"),
+        C("responsible", "responsable", "responsible", "Username of the person responsible.", personal=True,
+          source="responsible__username"),
+        C("out_of_order_reason", "motivo fuera de orden", "out-of-order reason",
+          "Why the step was closed before the step it depends on (kept; empty when closed in order).",
+          personal=True),
+        C("n_checklist_ticked", "puntos verificados", "checklist items ticked",
+          "Checklist items whose latest tick is done.", "items", dtype="integer"),
+        C("n_evidence", "evidencias", "evidence items", "Notes, photos and documents attached to the step.", "items",
+          dtype="integer"),
+    ),
+)
+
 #: Tables downloadable as CSV/XLSX, by URL slug.
-TABLES: dict[str, TableSpec] = {t.slug: t for t in (FAMILIES, MEMBERS, PLOTS, HARVESTS, LEDGER, LABOUR, GROUPS)}
+TABLES: dict[str, TableSpec] = {t.slug: t for t in (FAMILIES, MEMBERS, PLOTS, HARVESTS, LEDGER, LABOUR, GROUPS,
+                                                    VISITS, VISIT_PLANS, TRAININGS, ATTENDANCE, PROCESS_STEPS)}
 #: English aliases of the slugs (for the CLI).
 ALIASES: dict[str, str] = {t.name_en: t.slug for t in (*TABLES.values(), DESIGN_PROPERTIES)}
 OPEN_DATA_TABLES: tuple[TableSpec, ...] = (OPEN_PLOT_YEARS, OPEN_FAMILY_YEARS)

@@ -18,28 +18,38 @@ from typing import IO, Any
 
 from django import forms
 from django.db.models import (
-    Count,
     DecimalField,
     F,
-    FloatField,
-    IntegerField,
     OuterRef,
-    Q,
     QuerySet,
-    Subquery,
     Sum,
 )
-from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 
 from miaf.web.accounts.scoping import families_for, groups_for, plots_for, scoped
-from miaf.web.exports.columns import FAMILIES, GROUPS, HARVESTS, LABOUR, LEDGER, MEMBERS, PLOTS, TableSpec
+from miaf.web.exports.columns import (
+    ATTENDANCE,
+    FAMILIES,
+    GROUPS,
+    HARVESTS,
+    LABOUR,
+    LEDGER,
+    MEMBERS,
+    PLOTS,
+    PROCESS_STEPS,
+    TRAININGS,
+    VISIT_PLANS,
+    VISITS,
+    TableSpec,
+)
+from miaf.web.fieldwork import exports as fieldwork_exports
 from miaf.web.plots.forms import PlotFilterForm
-from miaf.web.plots.models import Plot, System
+from miaf.web.plots.models import System
+from miaf.web.process import exports as process_exports
 from miaf.web.records.models import Destination, Harvest, HarvestDestination, LabourLog, LedgerEntry
 from miaf.web.registry.forms import GroupFilterForm, ScopedFilterForm
-from miaf.web.registry.models import Member, Membership
-from miaf.web.registry.views import sum_by
+from miaf.web.registry.models import Member
+from miaf.web.registry.queries import family_summary, sum_by, with_family_count
 
 BOM = "\ufeff"
 #: Rows per chunk of a streamed CSV response.
@@ -93,16 +103,7 @@ class Export:
 
 
 def _families(user) -> QuerySet:  # noqa: ANN001
-    open_membership = Membership.objects.filter(family=OuterRef("pk"), left_on__isnull=True)
-    plots = Plot.objects.filter(family=OuterRef("pk"))
-    return families_for(user).annotate(
-        municipality_code=Concat("locality__municipality__state_code", "locality__municipality__code"),
-        group_name=Subquery(open_membership.values("group__name")[:1]),
-        organisation_name=Subquery(open_membership.values("group__producer_organisation__name")[:1]),
-        n_members=sum_by(Member.objects.filter(family=OuterRef("pk")), "family", Count("pk"), IntegerField()),
-        n_plots=sum_by(plots, "family", Count("pk"), IntegerField()),
-        area_ha=sum_by(plots, "family", Sum("area_ha"), FloatField()),
-    ).order_by("code")
+    return family_summary(families_for(user))
 
 
 def _harvests(user) -> QuerySet:  # noqa: ANN001
@@ -117,9 +118,7 @@ def _harvests(user) -> QuerySet:  # noqa: ANN001
 
 
 def _groups(user) -> QuerySet:  # noqa: ANN001
-    return groups_for(user).annotate(
-        n_families=Count("memberships", filter=Q(memberships__left_on__isnull=True), distinct=True)
-    ).order_by("name")
+    return with_family_count(groups_for(user)).order_by("name")
 
 
 EXPORTS: dict[str, Export] = {
@@ -134,6 +133,11 @@ EXPORTS: dict[str, Export] = {
         Export(LABOUR, lambda u: scoped(u, LabourLog).order_by("family__code", "year", "month", "pk"),
                LabourFilterForm),
         Export(GROUPS, _groups, GroupFilterForm),
+        Export(VISITS, fieldwork_exports.visits, fieldwork_exports.FamilyRecordFilterForm),
+        Export(VISIT_PLANS, fieldwork_exports.visit_plans, fieldwork_exports.FamilyRecordFilterForm),
+        Export(TRAININGS, fieldwork_exports.trainings, fieldwork_exports.TrainingFilterForm),
+        Export(ATTENDANCE, fieldwork_exports.attendance, fieldwork_exports.FamilyRecordFilterForm),
+        Export(PROCESS_STEPS, process_exports.steps, process_exports.StepFilterForm),
     )
 }
 

@@ -10,8 +10,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from miaf.web.core.models import Provenance
+from miaf.web.core.models import Origin, Provenance, TimeStamped
 from miaf.web.records.models import not_in_future
+from miaf.web.registry.models import Language
 
 
 class Step(models.IntegerChoices):
@@ -42,9 +43,16 @@ class Visit(Provenance):
     tree_survival_pct = models.FloatField(
         _("sobrevivencia de árboles [%]"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
+    next_steps = models.TextField(_("siguientes pasos"), blank=True)
+    next_visit_on = models.DateField(
+        _("próxima visita"), null=True, blank=True,
+        help_text=_("Al guardar, se agenda la próxima visita en el calendario."),
+    )
 
     class Meta:
         ordering = ["-visited_on"]
+        indexes = [models.Index(fields=["family", "visited_on"], name="visit_family_date"),
+                   models.Index(fields=["promoter", "visited_on"], name="visit_promoter_date")]
         verbose_name = _("visita de seguimiento")
         verbose_name_plural = _("visitas de seguimiento")
 
@@ -84,6 +92,13 @@ class TrainingEvent(Provenance):
     topic = models.CharField(_("tema"), max_length=200, blank=True)
     held_on = models.DateField(_("fecha"), validators=[not_in_future])
     step = models.PositiveSmallIntegerField(_("paso del modelo"), choices=Step.choices, default=Step.TRAINING)
+    facilitator = models.CharField(_("facilitador(a)"), max_length=160, blank=True)
+    language = models.CharField(_("lengua"), max_length=5, choices=Language.choices, blank=True)
+    place = models.CharField(_("lugar"), max_length=200, blank=True)
+    groups = models.ManyToManyField(
+        "registry.Group", verbose_name=_("grupos invitados"), blank=True, related_name="invited_events",
+        help_text=_("Además del grupo anfitrión: sus integrantes pueden aparecer en la lista de asistencia."),
+    )
 
     class Meta:
         ordering = ["-held_on"]
@@ -92,6 +107,13 @@ class TrainingEvent(Provenance):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.held_on})"
+
+    def invited_group_ids(self) -> set[int]:
+        """The host group and the invited groups: whose families may be in the attendance."""
+        ids = set(self.groups.values_list("pk", flat=True)) if self.pk else set()
+        if self.group_id:
+            ids.add(self.group_id)
+        return ids
 
 
 class Attendance(models.Model):
@@ -106,3 +128,64 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} · {self.member or self.family}"
+
+
+class VisitPlan(TimeStamped):
+    """A visit planned for a family: open until a visit closes it (``done``) or it is cancelled."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planeada")
+        DONE = "done", _("realizada")
+        CANCELLED = "cancelled", _("cancelada")
+
+    family = models.ForeignKey("registry.Family", verbose_name=_("familia"), on_delete=models.CASCADE,
+                               related_name="visit_plans")
+    plot = models.ForeignKey("plots.Plot", verbose_name=_("parcela"), null=True, blank=True, on_delete=models.SET_NULL)
+    promoter = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("promotor(a)"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="visit_plans")
+    due_on = models.DateField(_("fecha prevista"))
+    purpose = models.CharField(_("propósito"), max_length=200, blank=True)
+    step = models.PositiveSmallIntegerField(_("paso del modelo"), choices=Step.choices, default=Step.FOLLOW_UP)
+    status = models.CharField(_("estado"), max_length=9, choices=Status.choices, default=Status.PLANNED)
+    done_visit = models.ForeignKey(Visit, verbose_name=_("visita que la cumplió"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="closed_plans")
+    cancel_reason = models.CharField(_("motivo de cancelación"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("agendada por"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["promoter", "status", "due_on"], name="plan_promoter_due"),
+                   models.Index(fields=["family", "status", "due_on"], name="plan_family_due"),
+                   models.Index(fields=["status", "due_on"], name="plan_status_due")]
+        verbose_name = _("visita planeada")
+        verbose_name_plural = _("visitas planeadas")
+
+    def __str__(self) -> str:
+        return f"{self.family.code} {self.due_on} ({self.get_status_display()})"
+
+
+class StaffTraining(TimeStamped):
+    """Training of the accompanying organisation's own staff (promoters, coordinators)."""
+
+    organisation = models.ForeignKey("registry.Organisation", verbose_name=_("organización"), on_delete=models.PROTECT,
+                                     related_name="staff_trainings")
+    title = models.CharField(_("título"), max_length=200)
+    topic = models.CharField(_("tema"), max_length=200, blank=True)
+    held_on = models.DateField(_("fecha"), validators=[not_in_future])
+    facilitator = models.CharField(_("facilitador(a)"), max_length=160, blank=True)
+    hours = models.DecimalField(_("horas"), max_digits=5, decimal_places=1,
+                                validators=[MinValueValidator(0), MaxValueValidator(500)])
+    attendees = models.ManyToManyField("accounts.Profile", verbose_name=_("participantes"), blank=True,
+                                       related_name="staff_trainings")
+    origin = models.CharField(_("origen"), max_length=10, choices=Origin.choices, default=Origin.MANUAL)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("registrado por"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-held_on", "pk"]
+        verbose_name = _("capacitación del equipo")
+        verbose_name_plural = _("capacitaciones del equipo")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.held_on})"

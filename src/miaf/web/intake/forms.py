@@ -16,6 +16,10 @@ FORM_LABELS = {
     "harvest": _("Cosecha y venta (miaf_harvest)"),
     "visit": _("Visita de seguimiento (miaf_visit)"),
     "event": _("Capacitación o intercambio (miaf_event)"),
+    "labour": _("Mano de obra (miaf_labour)"),
+    "inputs": _("Compra de insumos (miaf_inputs)"),
+    "planting": _("Siembra o plantación (miaf_planting)"),
+    "process": _("Evidencia de un paso del proceso (miaf_process)"),
 }
 
 

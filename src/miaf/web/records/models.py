@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from miaf.web.core.models import Provenance
+from miaf.web.records import rules
 
 POSITIVE = [MinValueValidator(Decimal("0"))]
 MONTH = [MinValueValidator(1), MaxValueValidator(12)]
@@ -24,7 +25,7 @@ def not_in_future(value) -> None:  # noqa: ANN001
 
 def year_month_not_in_future(year: int | None, month: int | None) -> None:
     today = timezone.localdate()
-    if year and month and (year, month) > (today.year, today.month):
+    if rules.month_in_future(year, month, today.year, today.month):
         raise ValidationError({"month": _("El mes no puede estar en el futuro.")}, code="future_date")
 
 
@@ -75,8 +76,8 @@ class Harvest(Provenance):
     def check_destinations(self, splits: list[Decimal] | None = None) -> None:
         """Refuse destination splits that add up to more than the harvest."""
         kg = splits if splits is not None else [d.kg for d in self.destinations.all()]
-        total = sum(kg, Decimal("0"))
-        if total > self.quantity_kg:
+        total = rules.splits_exceed(self.quantity_kg, kg)
+        if total is not None:
             raise ValidationError(
                 {
                     "destinations": _("Los destinos suman %(total)s kg, más que los %(harvest)s kg cosechados.")
@@ -104,7 +105,7 @@ class HarvestDestination(models.Model):
         return f"{self.get_destination_display()} {self.kg} kg"
 
     def clean(self) -> None:
-        if self.destination != Destination.SELF_CONSUMPTION and self.price_mxn_per_kg is None:
+        if rules.is_sale(self.destination) and self.price_mxn_per_kg is None:
             raise ValidationError({"price_mxn_per_kg": _("Una venta necesita su precio por kg.")})
 
     @property
@@ -153,6 +154,10 @@ class LabourLog(Provenance):
 
     family = models.ForeignKey("registry.Family", verbose_name=_("familia"), on_delete=models.CASCADE, related_name="labour")
     plot = models.ForeignKey("plots.Plot", verbose_name=_("parcela"), null=True, blank=True, on_delete=models.SET_NULL)
+    member = models.ForeignKey(
+        "registry.Member", verbose_name=_("integrante que trabajó"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="labour", help_text=_("Para mano de obra familiar: quién de la familia trabajó."),
+    )
     year = models.PositiveSmallIntegerField(_("año"), validators=YEAR)
     month = models.PositiveSmallIntegerField(_("mes"), validators=MONTH)
     activity = models.CharField(_("actividad"), max_length=12, choices=Activity.choices)
@@ -197,7 +202,7 @@ class LedgerEntry(Provenance):
         DEBT = "debt", _("deudas")
         OTHER_EXPENSE = "other_expense", _("otro gasto")
 
-    INCOME_CATEGORIES = ("crop_sale", "wages", "remittances", "transfers", "other_income")
+    INCOME_CATEGORIES = rules.INCOME_CATEGORIES
 
     family = models.ForeignKey("registry.Family", verbose_name=_("familia"), on_delete=models.CASCADE, related_name="ledger")
     year = models.PositiveSmallIntegerField(_("año"), validators=YEAR)
@@ -221,6 +226,5 @@ class LedgerEntry(Provenance):
 
     def clean(self) -> None:
         year_month_not_in_future(self.year, self.month)
-        is_income = self.category in self.INCOME_CATEGORIES
-        if self.kind and self.category and is_income != (self.kind == self.Kind.INCOME):
+        if not rules.category_matches_kind(self.kind, self.category):
             raise ValidationError({"category": _("La categoría no corresponde al tipo (ingreso o gasto).")})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,10 +15,10 @@ from miaf.web.registry.models import (
     Language,
     Locality,
     Member,
-    Membership,
     Municipality,
     Organisation,
 )
+from miaf.web.registry.services import register_family, update_family
 
 #: ``<input type="date">`` only accepts ISO dates, whatever the page's language.
 ISO_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -137,17 +137,25 @@ class MemberForm(forms.ModelForm):
 MemberFormSet = forms.inlineformset_factory(Family, Member, form=MemberForm, extra=2, can_delete=True)
 
 
-@transaction.atomic
+def attach_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a use case's refusal on the form: on its field when the form has it, else above the form."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for name, errors in exc.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
 def save_family(form: FamilyForm, members: forms.BaseInlineFormSet, user) -> Family:  # noqa: ANN001
-    """Save a family, its members and (for a new family) its first group membership, all or nothing."""
+    """Save a family, its members and (for a new family) its first group membership, all or nothing,
+    through the registry's use cases."""
     family = form.save(commit=False)
-    if family.created_by_id is None and family.pk is None:
-        family.created_by = user
-    family.save()
-    members.instance = family
-    members.save()
+
+    def write_members(fam: Family) -> None:
+        members.instance = fam
+        members.save()
+
     if isinstance(form, FamilyCreateForm):
-        Membership.objects.create(
-            family=family, group=form.cleaned_data["group"], joined_on=form.cleaned_data["joined_on"]
-        )
-    return family
+        return register_family(user, family, group=form.cleaned_data["group"],
+                               joined_on=form.cleaned_data["joined_on"], members=write_members)
+    return update_family(user, family, members=write_members)

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, FloatField, IntegerField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, FloatField, IntegerField, OuterRef, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,9 +28,12 @@ from miaf.web.registry.forms import (
     GroupFilterForm,
     MemberFormSet,
     ScopedFilterForm,
+    attach_errors,
     save_family,
 )
-from miaf.web.registry.models import Family, Language, Member, Membership
+from miaf.web.registry.models import Family, Language, Member
+from miaf.web.registry.queries import family_summary, sum_by, with_family_count
+from miaf.web.registry.services import manages
 
 PAGE_SIZE = 50
 #: How many of a family's most recent harvests its page lists.
@@ -56,13 +58,6 @@ def list_page(request: HttpRequest, qs, form, template: str, partial: str, **ext
 def require_editor(user) -> None:  # noqa: ANN001
     if not can_edit(user):
         raise PermissionDenied("This role may not edit records.")
-
-
-def sum_by(qs, key: str, expr, output_field) -> Coalesce:  # noqa: ANN001
-    """Correlated sub-query ``expr`` of ``qs`` grouped by ``key`` (no join fan-out in the outer query)."""
-    sub = qs.order_by().values(key).annotate(v=expr).values("v")[:1]
-    zero = Value(0.0) if isinstance(output_field, FloatField) else Value(0)
-    return Coalesce(Subquery(sub, output_field=output_field), zero, output_field=output_field)
 
 
 def map_fallback_bounds() -> list[list[float]]:
@@ -94,13 +89,13 @@ def group_list(request: HttpRequest) -> HttpResponse:
     form = GroupFilterForm(request.GET or None, user=request.user)
     current = {"family__memberships__group": OuterRef("pk"), "family__memberships__left_on__isnull": True}
     plots = Plot.objects.filter(**current)
-    groups = form.apply(groups_for(request.user)).annotate(
-        n_families=Count("memberships", filter=Q(memberships__left_on__isnull=True), distinct=True),
+    groups = with_family_count(form.apply(groups_for(request.user))).annotate(
         n_members=sum_by(Member.objects.filter(**current), "family__memberships__group", Count("pk"), IntegerField()),
         n_plots=sum_by(plots, "family__memberships__group", Count("pk"), IntegerField()),
         area_ha=sum_by(plots, "family__memberships__group", Sum("area_ha"), FloatField()),
     ).order_by("name")
-    return list_page(request, groups, form, "registry/group_list.html", "registry/_group_table.html")
+    return list_page(request, groups, form, "registry/group_list.html", "registry/_group_table.html",
+                     manages=manages(request.user))
 
 
 # ---------------------------------------------------------------------------------------------- families
@@ -111,15 +106,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
 def family_list(request: HttpRequest) -> HttpResponse:
     require_personal_data(request.user)
     form = ScopedFilterForm(request.GET or None, user=request.user)
-    open_membership = Membership.objects.filter(family=OuterRef("pk"), left_on__isnull=True)
-    plots = Plot.objects.filter(family=OuterRef("pk"))
-    families = form.apply(families_for(request.user)).annotate(
-        group_name=Subquery(open_membership.values("group__name")[:1]),
-        organisation_name=Subquery(open_membership.values("group__producer_organisation__name")[:1]),
-        n_members=sum_by(Member.objects.filter(family=OuterRef("pk")), "family", Count("pk"), IntegerField()),
-        n_plots=sum_by(plots, "family", Count("pk"), IntegerField()),
-        area_ha=sum_by(plots, "family", Sum("area_ha"), FloatField()),
-    ).order_by("code")
+    families = family_summary(form.apply(families_for(request.user)))
     return list_page(request, families, form, "registry/family_list.html", "registry/_family_table.html")
 
 
@@ -182,9 +169,13 @@ def family_create(request: HttpRequest) -> HttpResponse:
     form = FamilyCreateForm(request.POST or None, user=request.user)
     members = MemberFormSet(request.POST or None, instance=form.instance, prefix="members")
     if request.method == "POST" and form.is_valid() and members.is_valid():
-        family = save_family(form, members, request.user)
-        messages.success(request, _("Familia %(code)s registrada.") % {"code": family.code})
-        return redirect("registry:family_detail", pk=family.pk)
+        try:
+            family = save_family(form, members, request.user)
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("Familia %(code)s registrada.") % {"code": family.code})
+            return redirect("registry:family_detail", pk=family.pk)
     return render(request, "registry/family_form.html", {"form": form, "members": members, "family": None})
 
 
@@ -196,8 +187,12 @@ def family_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = FamilyForm(request.POST or None, instance=family, user=request.user)
     members = MemberFormSet(request.POST or None, instance=family, prefix="members")
     if request.method == "POST" and form.is_valid() and members.is_valid():
-        save_family(form, members, request.user)
-        messages.success(request, _("Cambios guardados."))
-        return redirect("registry:family_detail", pk=family.pk)
+        try:
+            save_family(form, members, request.user)
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("Cambios guardados."))
+            return redirect("registry:family_detail", pk=family.pk)
     return render(request, "registry/family_form.html", {"form": form, "members": members, "family": family})
 

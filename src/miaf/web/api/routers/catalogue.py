@@ -12,8 +12,6 @@ from django.utils.translation import gettext_lazy as _l
 from ninja import Path, Query, Router
 from ninja.pagination import paginate
 
-from miaf.web.accounts.models import Role
-from miaf.web.accounts.scoping import role_of
 from miaf.web.api.crud import Ref, Resource, register
 from miaf.web.api.schemas import (
     LocalityIn,
@@ -26,6 +24,8 @@ from miaf.web.api.schemas import (
 )
 from miaf.web.catalogue.models import Species
 from miaf.web.registry.models import Locality, Municipality
+from miaf.web.registry.services import can_change_locality
+from miaf.web.registry.services import save_locality as services_save_locality
 
 router = Router(tags=["catalogue and places"])
 SpeciesFilters = filters("SpeciesFilters", "q")
@@ -55,7 +55,13 @@ def everyone(user) -> object:  # noqa: ANN001
 
 
 def administers(user, obj=None) -> bool:  # noqa: ANN001
-    return role_of(user) in (Role.ADMINISTRATOR, Role.COORDINATOR)
+    return can_change_locality(user)
+
+
+def save_locality(request: HttpRequest, obj: Locality, data: dict, created: bool) -> Locality:
+    for key, value in data.items():
+        setattr(obj, key, value)
+    return services_save_locality(request.auth, obj)
 
 
 municipalities = Resource(
@@ -67,7 +73,7 @@ localities = Resource(
     name="localities", model=Locality, out=LocalityOut, label=_l("La localidad"), create=LocalityIn,
     queryset=everyone, personal=False, filters={"municipality": "municipality"}, search=("name", "locality_code"),
     refs={"municipality": Ref(lambda user: Municipality.objects.all(), label=_l("El municipio"))},
-    can_change=administers,
+    can_change=administers, save=save_locality,
     description="Localities. Promoters may add one; only coordinators and administrators change or delete.",
 )
 

@@ -14,7 +14,8 @@ from miaf.web.api.crud import Ref, Resource, register
 from miaf.web.api.errors import FieldError
 from miaf.web.api.nested import clean_nested
 from miaf.web.api.schemas import FamilyIn, FamilyOut
-from miaf.web.registry.models import Family, Locality, Member, Membership
+from miaf.web.registry.models import Family, Locality, Member
+from miaf.web.registry.services import register_family, update_family
 
 router = Router(tags=["families"])
 
@@ -24,32 +25,19 @@ def family_queryset(user):  # noqa: ANN001, ANN201
 
 
 def save_family(request: HttpRequest, family: Family, data: dict, created: bool) -> Family:
+    """Through the registry's use cases: a new group moves the family (:func:`move_family`), never by hand."""
     members = data.pop("members", None)
     group = data.pop("group", None)
     joined_on = data.pop("joined_on", None)
     for key, value in data.items():
         setattr(family, key, value)
-    family.full_clean()
-    family.save()
-    current = None if created else family.memberships.filter(left_on__isnull=True).first()
-    if group is not None and (current is None or current.group_id != group.pk):
-        on = joined_on or timezone.localdate()
-        if current is not None:
-            if on < current.joined_on:
-                raise FieldError("joined_on", _("La familia no puede cambiar de grupo antes del %(d)s, cuando ingresó al actual.") % {"d": current.joined_on}, "before_current")
-            current.left_on = on
-            clean_nested(current, "memberships.current.")
-            current.save()
-        membership = Membership(family=family, group=group, joined_on=on)
-        clean_nested(membership, "", exclude=["family", "group"])
-        membership.save()
-    elif joined_on is not None and current is not None:
-        current.joined_on = joined_on
-        clean_nested(current, "")
-        current.save()
-    if members is not None:
-        sync_members(family, members)
-    return family
+    write_members = None if members is None else (lambda fam: sync_members(fam, members))
+    if created:
+        if group is None:
+            raise FieldError("group", _("Este campo es obligatorio."), "required")
+        return register_family(request.auth, family, group=group, joined_on=joined_on or timezone.localdate(),
+                               members=write_members)
+    return update_family(request.auth, family, members=write_members, group=group, joined_on=joined_on)
 
 
 def sync_members(family: Family, members: list[dict]) -> None:

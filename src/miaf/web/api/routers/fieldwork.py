@@ -7,6 +7,7 @@ organisations). The attendance of an event lists only the families within the us
 
 # No ``from __future__ import annotations``: django-ninja reads the attendance views' signatures at runtime.
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
@@ -17,12 +18,11 @@ from ninja import Path, Router
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from miaf.web.accounts.models import Role
+from miaf.web.accounts.models import Profile, Role
 from miaf.web.accounts.scoping import can_edit, groups_for, organisations_for, role_of, scoped
 from miaf.web.api.crud import (
     Ref,
     Resource,
-    default_save,
     get_scoped,
     guard_read,
     ordered,
@@ -30,8 +30,7 @@ from miaf.web.api.crud import (
     resolve_refs,
 )
 from miaf.web.api.errors import FieldError
-from miaf.web.api.nested import clean_nested
-from miaf.web.api.routers.records import FAMILY, PLOT, family_filters, save_with_family_plot
+from miaf.web.api.routers.records import FAMILY, PLOT, family_filters
 from miaf.web.api.schemas import (
     MAX_ID,
     AttendanceIn,
@@ -43,52 +42,54 @@ from miaf.web.api.schemas import (
     VisitOut,
     responses,
 )
+from miaf.web.api.schemas_fieldwork import (
+    CancelIn,
+    StaffTrainingIn,
+    StaffTrainingOut,
+    VisitPlanIn,
+    VisitPlanOut,
+)
 from miaf.web.catalogue.models import Species
-from miaf.web.fieldwork.models import Attendance, TrainingEvent, TreeMeasurement, Visit
+from miaf.web.fieldwork import services
+from miaf.web.fieldwork.models import Attendance, StaffTraining, TrainingEvent, Visit, VisitPlan
+from miaf.web.fieldwork.queries import trainings_for
 from miaf.web.registry.models import Locality
 
 router = Router()
 
 
 def save_visit(request: HttpRequest, visit: Visit, data: dict, created: bool) -> Visit:
+    """Resolve the species codes of the measurements, then the one use case :func:`record_visit`."""
     measurements = data.pop("measurements", None)
-    if created and role_of(request.auth) == Role.PROMOTER:
-        visit.promoter = request.auth
-    visit = save_with_family_plot(request, visit, data, created)
+    for key, value in data.items():
+        setattr(visit, key, value)
+    items = None
     if measurements is not None:
-        rows = []
         codes = {s.code: s for s in Species.objects.filter(code__in=[m["species"] for m in measurements])}
+        items = []
         for i, item in enumerate(measurements):
             item = dict(item)
             species = codes.get(item.pop("species"))
             if species is None:
                 raise FieldError(f"measurements.{i}.species", _("La especie no está en el catálogo."), "not_found")
-            row = TreeMeasurement(visit=visit, species=species, **item)
-            clean_nested(row, f"measurements.{i}.")
-            rows.append(row)
-        visit.measurements.all().delete()
-        TreeMeasurement.objects.bulk_create(rows)
-    return visit
-
-
-def trainings_for(user):  # noqa: ANN001, ANN201
-    role = role_of(user)
-    qs = TrainingEvent.objects.all()
-    if role == Role.ADMINISTRATOR:
-        return qs
-    if role == Role.COORDINATOR:
-        return qs.filter(organisation__in=organisations_for(user))
-    if role == Role.PROMOTER:
-        return qs.filter(Q(group__in=groups_for(user)) | Q(group__isnull=True, organisation__in=organisations_for(user)))
-    return qs.none()
+            items.append({**item, "species": species})
+    return services.record_visit(request.auth, visit, items)
 
 
 def save_training(request: HttpRequest, event: TrainingEvent, data: dict, created: bool) -> TrainingEvent:
-    if role_of(request.auth) == Role.PROMOTER:
-        group = data.get("group", event.group if not created else None)
-        if group is None:
-            raise FieldError("group", _("Indique uno de sus grupos."), "required")
-    return default_save(request, event, data, created)
+    """Resolve the invited groups within the user's reach, then the one use case :func:`record_training`."""
+    invited = data.pop("groups", None)
+    if invited is not None:
+        found = {g.pk: g for g in groups_for(request.auth).filter(pk__in=invited)}
+        for i, pk in enumerate(invited):
+            if pk not in found:
+                raise FieldError(f"groups.{i}", _("El grupo «%(value)s» no existe o no está a su alcance.") % {"value": pk},
+                                 "not_found")
+    for key, value in data.items():
+        setattr(event, key, value)
+    if role_of(request.auth) == Role.PROMOTER and event.group_id is None:
+        raise FieldError("group", _("Indique uno de sus grupos."), "required")
+    return services.record_training(request.auth, event, invited=invited)
 
 
 visits = Resource(
@@ -100,7 +101,7 @@ visits = Resource(
 )
 trainings = Resource(
     name="trainings", model=TrainingEvent, out=TrainingOut, label=_l("La capacitación"), create=TrainingIn,
-    queryset=trainings_for,
+    queryset=lambda user: trainings_for(user).prefetch_related("groups"),
     filters={
         "organisation": lambda v: Q(organisation=v) | Q(organisation__accompanied_by=v),
         "group": "group",
@@ -142,20 +143,11 @@ def guard_write_attendance(user) -> None:  # noqa: ANN001
         raise PermissionDenied(_("Su rol no permite modificar %(what)s.") % {"what": attendance.label})
 
 
-def save_attendance(event: TrainingEvent, data: dict) -> Attendance:
-    """Add a family (and optionally one of its members) to an event; a member attends an event once."""
+def save_attendance(request: HttpRequest, event: TrainingEvent, data: dict) -> Attendance:
+    """Add a family (and optionally one of its members) to an event through :func:`set_attendance`."""
     member_id = data.pop("member", None)
-    row = Attendance(event=event, family=data["family"])
-    if member_id is not None:
-        member = row.family.members.filter(pk=member_id).first()
-        if member is None:
-            raise FieldError("member", _("El integrante %(id)s no es de esta familia.") % {"id": member_id}, "not_found")
-        if Attendance.objects.filter(event=event, member=member).exists():
-            raise FieldError("member", _("%(name)s ya está en la lista de asistencia de este evento.") % {"name": member.name}, "unique")
-        row.member = member
-    clean_nested(row, "")
-    row.save()
-    return row
+    rows = services.set_attendance(request.auth, event, [services.Attendee(data["family"].pk, member_id)], replace=False)
+    return rows[0]
 
 
 attendance_router = Router(tags=["trainings"])
@@ -178,7 +170,7 @@ def create_attendance(request: HttpRequest, payload: AttendanceIn, id: int = Pat
     event = get_scoped(trainings, request.auth, id)
     with transaction.atomic():
         data = resolve_refs(attendance, request.auth, payload.model_dump())
-        row = save_attendance(event, data)
+        row = save_attendance(request, event, data)
     return Status(201, row)
 
 
@@ -200,3 +192,87 @@ def delete_attendance(  # noqa: ANN201
 
 
 router.add_router("/trainings", attendance_router)
+
+
+# --- visit plans and the staff's own trainings ----------------------------------------------------------
+
+
+def staff_of(user):  # noqa: ANN001, ANN201
+    """Users of the organisations within the user's reach (the promoters a plan may name)."""
+    return get_user_model().objects.filter(profile__organisation__in=organisations_for(user))
+
+
+def save_plan(request: HttpRequest, plan: VisitPlan, data: dict, created: bool) -> VisitPlan:
+    for key, value in data.items():
+        setattr(plan, key, value)
+    return services.plan_visit(request.auth, plan)
+
+
+def staff_trainings_for(user):  # noqa: ANN001, ANN201
+    role = role_of(user)
+    qs = StaffTraining.objects.prefetch_related("attendees__user")
+    if role == Role.ADMINISTRATOR:
+        return qs
+    if role in (Role.COORDINATOR, Role.PROMOTER) and user.profile.organisation_id:
+        return qs.filter(organisation_id=user.profile.organisation_id)
+    return qs.none()
+
+
+def save_staff_training(request: HttpRequest, training: StaffTraining, data: dict, created: bool) -> StaffTraining:
+    names = data.pop("attendees", None)
+    for key, value in data.items():
+        setattr(training, key, value)
+    if names is None:
+        profiles = list(training.attendees.all()) if training.pk else []
+    else:
+        found = dict(Profile.objects.filter(user__username__in=names, organisation_id=training.organisation_id)
+                     .values_list("user__username", "pk"))
+        for i, name in enumerate(names):
+            if name not in found:
+                raise FieldError(f"attendees.{i}", _("«%(value)s» no es del equipo de esta organización.") % {"value": name},
+                                 "not_found")
+        profiles = list(found.values())
+    return services.record_staff_training(request.auth, training, profiles)
+
+
+def is_office(user) -> bool:  # noqa: ANN001
+    return role_of(user) in (Role.ADMINISTRATOR, Role.COORDINATOR)
+
+
+visit_plans = Resource(
+    name="visit_plans", model=VisitPlan, out=VisitPlanOut, label=_l("La visita planeada"), create=VisitPlanIn,
+    queryset=lambda user: scoped(user, VisitPlan).select_related("promoter"),
+    filters={**family_filters("family", "due_on__year"), "status": "status", "promoter": "promoter__username"},
+    search=("purpose",), save=save_plan,
+    refs={"family": FAMILY, "plot": PLOT,
+          "promoter": Ref(staff_of, lookup="username", label=_l("La persona promotora"))},
+    description="Planned visits (open until a visit closes them or they are cancelled); a visit with "
+                "`next_visit_on` plans the next one.",
+)
+staff_trainings = Resource(
+    name="staff_trainings", model=StaffTraining, out=StaffTrainingOut, label=_l("La capacitación del equipo"),
+    create=StaffTrainingIn, queryset=staff_trainings_for, filters={"year": "held_on__year"}, search=("title", "topic"),
+    refs={"organisation": Ref(lambda user: organisations_for(user).filter(kind="accompanying"),
+                              label=_l("La organización"))},
+    can_create=is_office, can_change=lambda user, obj: is_office(user), save=save_staff_training,
+    description="Trainings of the accompanying organisation's own staff (promoters, coordinators).",
+)
+plans_router = Router(tags=["visit_plans"])
+register(plans_router, visit_plans)
+
+
+@plans_router.post("/{id}/cancel", response=responses(200, VisitPlanOut), operation_id="visit_plans_cancel",
+                   summary="Cancel an open planned visit", description="The plan is kept with its reason.")
+def cancel_visit_plan(request: HttpRequest, payload: CancelIn, id: int = Path(..., ge=1, le=MAX_ID)):  # noqa: A002, ANN201
+    guard_read(visit_plans, request.auth)
+    plan = get_scoped(visit_plans, request.auth, id)
+    if not can_edit(request.auth):
+        raise PermissionDenied(_("Su rol no permite modificar %(what)s.") % {"what": visit_plans.label})
+    services.cancel_plan(request.auth, plan, payload.reason)
+    return get_scoped(visit_plans, request.auth, id)
+
+
+router.add_router("/visit-plans", plans_router)
+staff_router = Router(tags=["staff_trainings"])
+register(staff_router, staff_trainings)
+router.add_router("/staff-trainings", staff_router)

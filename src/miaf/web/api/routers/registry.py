@@ -7,63 +7,45 @@ organisations' groups); promoters and analysts get 403 on writes.
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from ninja import Router
 
-from miaf.web.accounts.models import Role
-from miaf.web.accounts.scoping import groups_for, organisations_for, role_of
-from miaf.web.api.crud import Ref, Resource, default_save, register
-from miaf.web.api.errors import FieldError
+from miaf.web.accounts.scoping import groups_for, organisations_for
+from miaf.web.api.crud import Ref, Resource, register
+from miaf.web.api.routers import promoters
 from miaf.web.api.schemas import GroupIn, GroupOut, OrganisationIn, OrganisationOut
+from miaf.web.registry import services
 from miaf.web.registry.models import Group, Locality, Organisation, OrganisationKind
 
 router = Router()
 
 
-def is_admin(user) -> bool:  # noqa: ANN001
-    return role_of(user) == Role.ADMINISTRATOR
-
-
 def manages(user) -> bool:  # noqa: ANN001
-    return role_of(user) in (Role.ADMINISTRATOR, Role.COORDINATOR)
+    return services.manages(user)
 
 
-def own_osc(user) -> int | None:  # noqa: ANN001
-    profile = getattr(user, "profile", None)
-    return profile.organisation_id if profile else None
-
-
-def can_change_organisation(user, obj: Organisation) -> bool:  # noqa: ANN001
-    if is_admin(user):
-        return True
-    return role_of(user) == Role.COORDINATOR and obj.accompanied_by_id is not None and obj.accompanied_by_id == own_osc(user)
+def apply(obj: Model, data: dict) -> Model:
+    for key, value in data.items():
+        setattr(obj, key, value)
+    return obj
 
 
 def save_organisation(request: HttpRequest, obj: Organisation, data: dict, created: bool) -> Organisation:
-    user = request.auth
-    for key, value in data.items():
-        setattr(obj, key, value)
-    if not is_admin(user):
-        # A coordinator registers and edits the producer organisations their own OSC accompanies.
-        if obj.kind != OrganisationKind.PRODUCER:
-            raise FieldError("kind", _("Sólo una persona administradora registra organizaciones acompañantes."), "forbidden")
-        if obj.accompanied_by_id != own_osc(user):
-            raise FieldError("accompanied_by", _("Debe ser su propia organización acompañante."), "not_found")
-    return default_save(request, obj, {}, created)
+    return services.save_organisation(request.auth, apply(obj, data))
 
 
-def can_change_group(user, obj: Group) -> bool:  # noqa: ANN001
-    if is_admin(user):
-        return True
-    return role_of(user) == Role.COORDINATOR and obj.producer_organisation.accompanied_by_id == own_osc(user)
+def save_group(request: HttpRequest, obj: Group, data: dict, created: bool) -> Group:
+    return services.save_group(request.auth, apply(obj, data))
+
+
+can_change_organisation = services.can_change_organisation
+can_change_group = services.can_change_group
 
 
 def producer_organisations(user):  # noqa: ANN001, ANN201
-    qs = organisations_for(user).filter(kind=OrganisationKind.PRODUCER)
-    return qs if is_admin(user) else qs.filter(accompanied_by=own_osc(user))
+    return organisations_for(user).filter(pk__in=services.producer_organisations(user).values("pk"))
 
 
 organisations = Resource(
@@ -87,7 +69,7 @@ groups = Resource(
         "locality": Ref(lambda user: Locality.objects.all(), label=_l("La localidad")),
         "producer_organisation": Ref(producer_organisations, label=_l("La organización de productores")),
     },
-    can_create=manages, can_change=can_change_group,
+    can_create=manages, can_change=can_change_group, save=save_group,
     description="Working groups. Promoters see the groups assigned to them.",
 )
 
@@ -95,3 +77,4 @@ for _resource in (organisations, groups):
     _sub = Router(tags=[_resource.name])
     register(_sub, _resource)
     router.add_router(f"/{_resource.name}", _sub)
+router.add_router("/promoters", promoters.router)

@@ -9,8 +9,6 @@ from django.db.models import Count, Sum
 from django.http import HttpRequest
 from ninja import Router
 
-from miaf.web.accounts.models import Role
-from miaf.web.accounts.scoping import groups_for, role_of
 from miaf.web.api.schemas import StatsOut, responses
 from miaf.web.core.figures import key_figures
 
@@ -19,11 +17,9 @@ router = Router(tags=["aggregates"])
 
 def scoped_family_ids(user):  # noqa: ANN001, ANN201
     """Families counted in the user's aggregates: the same rule as the home page's key figures."""
-    from miaf.web.registry.models import Family
+    from miaf.web.registry.queries import aggregate_families
 
-    if role_of(user) == Role.ADMINISTRATOR:
-        return Family.objects.values("pk")
-    return Family.objects.filter(memberships__group__in=groups_for(user), memberships__left_on__isnull=True).values("pk")
+    return aggregate_families(user).values("pk")
 
 
 @router.get("/stats", response=responses(200, StatsOut, 401), operation_id="stats",

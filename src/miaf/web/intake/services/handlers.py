@@ -10,16 +10,31 @@ from __future__ import annotations
 
 import statistics
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
+
 from miaf.web.core.models import Origin
-from miaf.web.fieldwork.models import Attendance, TrainingEvent, TreeMeasurement, Visit
+from miaf.web.fieldwork.models import TrainingEvent, Visit
+from miaf.web.fieldwork.services import Attendee, eligible_families_groups, record_training, record_visit
 from miaf.web.intake.services import values as v
 from miaf.web.intake.services.fastinsert import fast_path_available, insert_rows, next_id
 from miaf.web.plots.models import Plot, PlotPhase
 from miaf.web.plots.services import convert_plot
-from miaf.web.records.models import Harvest, HarvestDestination, LedgerEntry
-from miaf.web.registry.models import Family, Member, Membership
+from miaf.web.process.models import StepEvent
+from miaf.web.records import services as records
+from miaf.web.records.models import (
+    Harvest,
+    HarvestDestination,
+    InputPurchase,
+    LabourLog,
+    LedgerEntry,
+    Planting,
+)
+from miaf.web.registry.models import Family, Group, Member
+from miaf.web.registry.services import register_family, update_family
 
 Prov = dict[str, Any]
 
@@ -27,6 +42,18 @@ Prov = dict[str, Any]
 def provenance(source_file: str, submission_id: str, user: Any, when: Any) -> Prov:
     return {"origin": Origin.IMPORT, "source_file": source_file[:255], "submission_id": submission_id,
             "created_by": user, "imported_at": when}
+
+
+@contextmanager
+def refusals_as_invalid() -> Iterator[None]:
+    """A use case's refusal (Django ``ValidationError``/``PermissionDenied``) as an import reason, so the
+    submission goes to quarantine with the same message the web and the API give."""
+    try:
+        yield
+    except ValidationError as exc:
+        raise v.Invalid("refused", es=" ".join(exc.messages), en=" ".join(exc.messages)) from exc
+    except PermissionDenied as exc:
+        raise v.Invalid("refused", es=str(exc), en=str(exc)) from exc
 
 
 def _touch(obj: Any, prov: Prov) -> None:
@@ -57,32 +84,43 @@ class Handler(ABC):
 
 
 class HarvestHandler(Handler):
+    """Harvests go through :func:`miaf.web.records.services.save_harvest`; the bulk path shares its row builders."""
+
     model = Harvest
 
     @staticmethod
-    def _harvest(clean: dict[str, Any], prov: Prov) -> Harvest:
-        return Harvest(plot_id=clean["plot"][0], species_id=clean["crop"], harvested_on=clean["harvested_on"],
-                       quantity_kg=clean["quantity_kg"], notes=clean["harvest_notes"] or "", **prov)
+    def _data(clean: dict[str, Any]) -> dict[str, Any]:
+        return {"plot_id": clean["plot"][0], "species_id": clean["crop"], "harvested_on": clean["harvested_on"],
+                "quantity_kg": clean["quantity_kg"], "notes": clean["harvest_notes"] or ""}
 
     @staticmethod
-    def _destinations(h: Harvest, clean: dict[str, Any]) -> list[HarvestDestination]:
-        return [
-            HarvestDestination(harvest=h, destination=s["destination"], kg=s["sale_kg"],
-                               price_mxn_per_kg=s["price_mxn_kg"], buyer=s["buyer"] or "", paid_on=s["paid_on"])
-            for s in (clean["_repeats"] or {}).get("sales", [])
-        ]
+    def _destinations(clean: dict[str, Any]) -> list[dict[str, Any]] | None:
+        if clean["_repeats"] is None:
+            return None
+        return [{"destination": s["destination"], "kg": s["sale_kg"], "price_mxn_per_kg": s["price_mxn_kg"],
+                 "buyer": s["buyer"], "paid_on": s["paid_on"]} for s in clean["_repeats"].get("sales", [])]
 
     def create(self, clean: dict[str, Any], prov: Prov) -> None:
-        h = self._harvest(clean, prov)
-        h.save()
-        HarvestDestination.objects.bulk_create(self._destinations(h, clean))
+        with refusals_as_invalid():
+            records.save_harvest(None, self._data(clean), self._destinations(clean) or [], provenance=prov)
+
+    #: Below this many new submissions a chunk goes through the service one by one (full validation, the
+    #: same path as the web form and the API); above, through the bulk path for speed.
+    bulk_threshold = 200
 
     def bulk_create(self, items: list[tuple[dict[str, Any], Prov]]) -> None:
+        if len(items) < self.bulk_threshold:
+            for clean, prov in items:
+                self.create(clean, prov)
+            return
+        # The submissions were checked by the form's spec (the same rules, from records.rules); the rows are
+        # built by the service's row builder so that both paths write the same columns.
         if not fast_path_available():
-            harvests = Harvest.objects.bulk_create([self._harvest(c, p) for c, p in items])
-            HarvestDestination.objects.bulk_create(
-                [d for h, (c, _) in zip(harvests, items, strict=True) for d in self._destinations(h, c)]
-            )
+            harvests = Harvest.objects.bulk_create([Harvest(**self._data(c), **p) for c, p in items])
+            HarvestDestination.objects.bulk_create([
+                HarvestDestination(**row) for h, (c, _) in zip(harvests, items, strict=True)
+                for row in records.harvest_destination_rows(h.pk, self._destinations(c) or [])
+            ])
             return
         first = next_id(Harvest)
         harvests, destinations = [], []
@@ -92,26 +130,16 @@ class HarvestHandler(Handler):
                 "id": hid, "created_at": p["imported_at"], "updated_at": p["imported_at"], "origin": p["origin"],
                 "submission_id": p["submission_id"], "source_file": p["source_file"],
                 "created_by_id": p["created_by"].pk if p["created_by"] is not None else None,
-                "imported_at": p["imported_at"], "plot_id": c["plot"][0], "species_id": c["crop"],
-                "harvested_on": c["harvested_on"], "quantity_kg": c["quantity_kg"], "notes": c["harvest_notes"] or "",
+                "imported_at": p["imported_at"], **self._data(c),
             })
-            for s in (c["_repeats"] or {}).get("sales", []):
-                destinations.append({"harvest_id": hid, "destination": s["destination"], "kg": s["sale_kg"],
-                                     "price_mxn_per_kg": s["price_mxn_kg"], "buyer": s["buyer"] or "",
-                                     "paid_on": s["paid_on"]})
+            destinations.extend(records.harvest_destination_rows(hid, self._destinations(c) or []))
         insert_rows(Harvest, harvests, with_pk=True)
         insert_rows(HarvestDestination, destinations)
 
     def update(self, clean: dict[str, Any], prov: Prov) -> None:
         h = self.existing(prov["submission_id"])
-        new = self._harvest(clean, prov)
-        for name in ("plot_id", "species_id", "harvested_on", "quantity_kg", "notes"):
-            setattr(h, name, getattr(new, name))
-        _touch(h, prov)
-        h.save()
-        if clean["_repeats"] is not None:
-            h.destinations.all().delete()
-            HarvestDestination.objects.bulk_create(self._destinations(h, clean))
+        with refusals_as_invalid():
+            records.save_harvest(None, self._data(clean), self._destinations(clean), instance=h, provenance=prov)
 
 
 class VisitHandler(Handler):
@@ -127,43 +155,45 @@ class VisitHandler(Handler):
         }
 
     @staticmethod
-    def _trees(visit: Visit, clean: dict[str, Any]) -> list[TreeMeasurement]:
+    def _tree_items(clean: dict[str, Any]) -> list[dict[str, Any]]:
         return [
-            TreeMeasurement(visit=visit, species_id=t["tree_species"], row_number=t["row_number"],
-                            tree_number=t["tree_number"], alive=t["alive"] == "yes",
-                            diameter_cm=t["diameter_cm"], height_m=t["height_m"])
+            {"species": t["tree_species"], "row_number": t["row_number"], "tree_number": t["tree_number"],
+             "alive": t["alive"] == "yes", "diameter_cm": t["diameter_cm"], "height_m": t["height_m"]}
             for t in (clean["_repeats"] or {}).get("trees", [])
         ]
 
     def create(self, clean: dict[str, Any], prov: Prov) -> None:
-        visit = Visit.objects.create(**self._fields(clean), promoter=prov["created_by"], **prov)
-        TreeMeasurement.objects.bulk_create(self._trees(visit, clean))
+        visit = Visit(**self._fields(clean), promoter=prov["created_by"], **prov)
+        with refusals_as_invalid():
+            record_visit(prov["created_by"], visit, self._tree_items(clean))
 
     def update(self, clean: dict[str, Any], prov: Prov) -> None:
         visit = self.existing(prov["submission_id"])
         for name, value in self._fields(clean).items():
             setattr(visit, name, value)
         _touch(visit, prov)
-        visit.save()
-        if clean["_repeats"] is not None:
-            visit.measurements.all().delete()
-            TreeMeasurement.objects.bulk_create(self._trees(visit, clean))
+        with refusals_as_invalid():
+            record_visit(prov["created_by"], visit, self._tree_items(clean) if clean["_repeats"] is not None else None)
 
 
 class EconomyHandler(Handler):
+    """Ledger lines go through :func:`miaf.web.records.services.save_ledger_entry`."""
+
     model = LedgerEntry
 
     @staticmethod
-    def _entries(clean: dict[str, Any], prov: Prov) -> list[LedgerEntry]:
+    def _entries(clean: dict[str, Any]) -> list[dict[str, Any]]:
         return [
-            LedgerEntry(family_id=clean["family"], year=clean["year"], month=int(e["month"]), kind=e["kind"],
-                        category=e["category"], species_id=e["crop"], amount_mxn=e["amount_mxn"],
-                        notes=e["entry_notes"] or "", **prov)
+            {"family_id": clean["family"], "year": clean["year"], "month": int(e["month"]), "kind": e["kind"],
+             "category": e["category"], "species_id": e["crop"], "amount_mxn": e["amount_mxn"],
+             "notes": e["entry_notes"] or ""}
             for e in (clean["_repeats"] or {}).get("entries", [])
         ]
 
     def create(self, clean: dict[str, Any], prov: Prov) -> None:
-        LedgerEntry.objects.bulk_create(self._entries(clean, prov))
+        with refusals_as_invalid():
+            for entry in self._entries(clean):
+                records.save_ledger_entry(None, entry, provenance=prov)
 
     def update(self, clean: dict[str, Any], prov: Prov) -> None:
         old = LedgerEntry.objects.filter(submission_id=prov["submission_id"], origin=Origin.IMPORT)
@@ -173,8 +203,9 @@ class EconomyHandler(Handler):
         first = old.order_by("created_at").first()
         if first is not None:
             prov = {**prov, "created_by": first.created_by}
-        old.delete()
-        LedgerEntry.objects.bulk_create(self._entries(clean, prov))
+        for line in old:
+            records.delete_record(None, line)
+        self.create(clean, prov)
 
 
 class EventHandler(Handler):
@@ -188,31 +219,38 @@ class EventHandler(Handler):
                 "held_on": clean["held_on"]}
 
     @staticmethod
-    def _attendance(event: TrainingEvent, clean: dict[str, Any]) -> list[Attendance]:
+    def _attendees(clean: dict[str, Any]) -> list[Attendee]:
         rows = (clean["_repeats"] or {}).get("attendees", [])
         fam_ids = {a["att_family"] for a in rows}
         members: dict[tuple[int, str], int] = {}
         for m in Member.objects.filter(family_id__in=fam_ids).values("id", "family_id", "name"):
             members.setdefault((m["family_id"], m["name"].casefold().strip()), m["id"])
         return [
-            Attendance(event=event, family_id=a["att_family"],
-                       member_id=members.get((a["att_family"], (a["att_member"] or "").casefold().strip())))
+            Attendee(a["att_family"], members.get((a["att_family"], (a["att_member"] or "").casefold().strip())))
             for a in rows
         ]
 
+    @staticmethod
+    def _invited(event: TrainingEvent, attendees: list[Attendee]) -> list[int]:
+        # The form has no list of invited groups: the groups of the listed families (on the event's date) that
+        # belong to the event's organisation are taken as invited; a family of another organisation is refused.
+        return list(eligible_families_groups(event, {a.family_id for a in attendees}))
+
     def create(self, clean: dict[str, Any], prov: Prov) -> None:
-        event = TrainingEvent.objects.create(**self._fields(clean), **prov)
-        Attendance.objects.bulk_create(self._attendance(event, clean))
+        event = TrainingEvent(**self._fields(clean), **prov)
+        attendees = self._attendees(clean)
+        with refusals_as_invalid():
+            record_training(prov["created_by"], event, attendees, invited=self._invited(event, attendees))
 
     def update(self, clean: dict[str, Any], prov: Prov) -> None:
         event = self.existing(prov["submission_id"])
         for name, value in self._fields(clean).items():
             setattr(event, name, value)
         _touch(event, prov)
-        event.save()
-        if clean["_repeats"] is not None:
-            event.attendance.all().delete()
-            Attendance.objects.bulk_create(self._attendance(event, clean))
+        attendees = self._attendees(clean) if clean["_repeats"] is not None else None
+        with refusals_as_invalid():
+            record_training(prov["created_by"], event, attendees,
+                            invited=self._invited(event, attendees) if attendees is not None else None)
 
 
 class PlotHandler(Handler):
@@ -276,13 +314,14 @@ class FamilyHandler(Handler):
 
     def create(self, clean: dict[str, Any], prov: Prov) -> None:
         self._check_code(clean, prov["submission_id"])
-        fam = Family.objects.create(
+        fam = Family(
             code=clean["family_code"], name=clean["family_name"], locality_id=clean["locality"],
             anyone_migrated=clean["anyone_migrated"] == "yes", migration_notes=clean["migration_notes"] or "",
-            notes=self._notes(clean), **prov,
+            notes=self._notes(clean),
         )
-        Membership.objects.create(family=fam, group_id=clean["group"][0], joined_on=clean["joined_on"])
-        Member.objects.bulk_create(self._members(fam, clean))
+        with refusals_as_invalid():
+            register_family(prov["created_by"], fam, group=Group.objects.get(pk=clean["group"][0]),
+                            joined_on=clean["joined_on"], members=self._members(fam, clean), provenance=prov)
 
     def update(self, clean: dict[str, Any], prov: Prov) -> None:
         self._check_code(clean, prov["submission_id"])
@@ -293,23 +332,114 @@ class FamilyHandler(Handler):
         if clean["_repeats"] is not None:
             fam.notes = self._notes(clean)
         _touch(fam, prov)
-        fam.save()
-        current = fam.memberships.filter(left_on__isnull=True).first()
-        group_id = clean["group"][0]
-        if current is None or current.group_id != group_id:
-            if current is not None:
-                current.left_on = max(clean["joined_on"], current.joined_on)
-                current.save(update_fields=["left_on", "updated_at"])
-            Membership.objects.create(family=fam, group_id=group_id, joined_on=clean["joined_on"])
-        elif current.joined_on != clean["joined_on"]:
-            current.joined_on = clean["joined_on"]
-            current.save(update_fields=["joined_on", "updated_at"])
-        if clean["_repeats"] is not None:
-            fam.members.all().delete()
-            Member.objects.bulk_create(self._members(fam, clean))
+
+        def replace_members(family: Family) -> None:
+            family.members.all().delete()
+            Member.objects.bulk_create(self._members(family, clean))
+
+        with refusals_as_invalid():
+            update_family(prov["created_by"], fam, group=Group.objects.get(pk=clean["group"][0]),
+                          joined_on=clean["joined_on"],
+                          members=replace_members if clean["_repeats"] is not None else None)
+
+
+class RecordHandler(Handler):
+    """One record per submission, written by a :mod:`miaf.web.records.services` use case (the same validation
+    as the web form and the API). ``save`` is that use case; ``data`` maps a clean submission to its fields."""
+
+    save: Any
+
+    def data(self, clean: dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def create(self, clean: dict[str, Any], prov: Prov) -> None:
+        with refusals_as_invalid():
+            type(self).save(None, self.data(clean), provenance=prov)
+
+    def update(self, clean: dict[str, Any], prov: Prov) -> None:
+        with refusals_as_invalid():
+            type(self).save(None, self.data(clean), instance=self.existing(prov["submission_id"]), provenance=prov)
+
+
+class LabourHandler(RecordHandler):
+    model = LabourLog
+    save = staticmethod(records.save_labour)
+
+    def data(self, clean: dict[str, Any]) -> dict[str, Any]:
+        member_id = None
+        if clean["member"]:
+            names = {m.name.casefold().strip(): m.pk for m in Member.objects.filter(family_id=clean["family"])}
+            member_id = names.get(clean["member"].casefold().strip())
+            if member_id is None:
+                raise v.Invalid("unknown_member", value=clean["member"])
+        return {"family_id": clean["family"], "plot_id": clean["plot"][0] if clean["plot"] else None,
+                "member_id": member_id, "year": clean["year"], "month": int(clean["month"]),
+                "activity": clean["activity"], "kind": clean["labour_kind"], "person_days": clean["person_days"],
+                "worker_sex": clean["worker_sex"] or "", "wage_mxn_per_day": clean["wage_mxn_day"]}
+
+
+class InputPurchaseHandler(RecordHandler):
+    model = InputPurchase
+    save = staticmethod(records.save_input_purchase)
+
+    def data(self, clean: dict[str, Any]) -> dict[str, Any]:
+        return {"family_id": clean["family"], "plot_id": clean["plot"][0] if clean["plot"] else None,
+                "purchased_on": clean["purchased_on"], "item": clean["item"], "quantity": clean["quantity"],
+                "unit": clean["unit"], "cost_mxn": clean["cost_mxn"], "supplier": clean["supplier"] or "",
+                "collective": clean["collective"] == "yes"}
+
+
+class PlantingHandler(RecordHandler):
+    model = Planting
+    save = staticmethod(records.save_planting)
+
+    def data(self, clean: dict[str, Any]) -> dict[str, Any]:
+        return {"plot_id": clean["plot"][0], "species_id": clean["species"], "planted_on": clean["planted_on"],
+                "quantity": clean["quantity"], "unit": clean["unit"], "row_number": clean["row_number"],
+                "notes": clean["planting_notes"] or ""}
+
+
+class ProcessStepHandler(Handler):
+    """A process-step submission (``miaf_process``) goes through the process use cases: start or close the
+    step (out of order only with its reason), tick the checklist items, keep the notes as evidence. The
+    step history is append-only, so an edited submission is refused (send a new one). The photo stays on
+    the ODK server: attachments are not part of the exported rows."""
+
+    model = StepEvent
+
+    def create(self, clean: dict[str, Any], prov: Prov) -> None:
+        from miaf.web.process import services as process
+        from miaf.web.process.cli import operator
+
+        user = prov["created_by"] or operator()  # no user: the operator of the command line
+        group = Group.objects.select_related("producer_organisation").get(pk=clean["group"][0])
+        number, on = int(clean["stage"]), clean["on"]
+        with refusals_as_invalid():
+            if clean["status"] == "in_progress":
+                record = process.start_step(user, group, number, on, notes=clean["notes"] or "")
+            else:
+                record = process.complete_step(user, group, number, on, reason=clean["out_of_order_reason"] or "",
+                                               notes=clean["notes"] or "", skip=clean["status"] == "skipped")
+            items = {f"s{number}_{i.order}": i for i in record.stage.checklist.all()}
+            for code in clean["checklist"] or []:
+                if code not in items:
+                    raise v.Invalid("refused", es=f"El punto {code} no es del paso {number}.",
+                                    en=f"Checklist item {code} is not of step {number}.")
+                process.tick_checklist(user, record, items[code], True, on)
+            if clean["notes"]:
+                process.add_evidence(user, record, "note", clean["notes"])
+
+    def update(self, clean: dict[str, Any], prov: Prov) -> None:
+        raise v.Invalid("refused", es="El historial del proceso no se reescribe: envíe un formulario nuevo.",
+                        en="The process history is not rewritten: send a new submission.")
+
+    def existing(self, sid: str) -> Any:
+        return None
 
 
 HANDLERS: dict[str, Handler] = {
     "harvest": HarvestHandler(), "visit": VisitHandler(), "economy": EconomyHandler(),
     "event": EventHandler(), "plot": PlotHandler(), "family": FamilyHandler(),
+    "labour": LabourHandler(), "inputs": InputPurchaseHandler(), "planting": PlantingHandler(),
+    "process": ProcessStepHandler(),
 }

@@ -19,7 +19,9 @@ from miaf.web.fieldwork.models import Step, TrainingEvent
 from miaf.web.intake.services import values as v
 from miaf.web.intake.services.parsers import Submission
 from miaf.web.plots.models import SoilDepth, System
-from miaf.web.records.models import Destination, LedgerEntry
+from miaf.web.process import seed as process_seed
+from miaf.web.records import rules
+from miaf.web.records.models import Destination, LabourLog, LedgerEntry, Planting
 from miaf.web.registry.models import Language, Member
 
 Reason = dict[str, str]
@@ -174,7 +176,7 @@ def validate(form: FormSpec, sub: Submission, lk: Lookups) -> tuple[dict[str, An
 
 # ------------------------------------------------------------------------------------------------ checks
 def _is_sale(row: dict[str, Any]) -> bool:
-    return row.get("destination") not in (None, Destination.SELF_CONSUMPTION)
+    return rules.is_sale(row.get("destination"))
 
 
 def _check_plot_family(clean: dict[str, Any], lk: Lookups) -> list[tuple[str, v.Invalid]]:
@@ -187,11 +189,11 @@ def _check_plot_family(clean: dict[str, Any], lk: Lookups) -> list[tuple[str, v.
 def check_harvest(clean: dict[str, Any], lk: Lookups) -> list[tuple[str, v.Invalid]]:
     out = _check_plot_family(clean, lk)
     sales = (clean["_repeats"] or {}).get("sales") or []
-    total = sum((s["sale_kg"] for s in sales), Decimal("0"))
-    if total > clean["quantity_kg"]:
+    total = rules.splits_exceed(clean["quantity_kg"], (s["sale_kg"] for s in sales))
+    if total is not None:
         out.append(("sales", v.Invalid("split_exceeds_harvest", total=total, harvest=clean["quantity_kg"])))
     for i, s in enumerate(sales, start=1):
-        if _is_sale(s) and s["price_mxn_kg"] is None:
+        if rules.is_sale(s["destination"]) and s["price_mxn_kg"] is None:
             out.append((f"sales[{i}]/price_mxn_kg", v.Invalid("sale_needs_price")))
     return out
 
@@ -199,12 +201,11 @@ def check_harvest(clean: dict[str, Any], lk: Lookups) -> list[tuple[str, v.Inval
 def check_economy(clean: dict[str, Any], lk: Lookups) -> list[tuple[str, v.Invalid]]:
     out = []
     for i, e in enumerate((clean["_repeats"] or {}).get("entries") or [], start=1):
-        income = e["category"] in LedgerEntry.INCOME_CATEGORIES
-        if income != (e["kind"] == LedgerEntry.Kind.INCOME):
+        if not rules.category_matches_kind(e["kind"], e["category"]):
             out.append((f"entries[{i}]/category", v.Invalid(
                 "category_kind", value=e["category"], kind_es=str(e["kind"]), kind_en=str(e["kind"]))))
         month = int(e["month"])
-        if (clean["year"], month) > (lk.today.year, lk.today.month):
+        if rules.month_in_future(clean["year"], month, lk.today.year, lk.today.month):
             out.append((f"entries[{i}]/month", v.Invalid("future_month", value=f"{clean['year']}-{month:02d}")))
     return out
 
@@ -222,6 +223,13 @@ def check_event(clean: dict[str, Any], lk: Lookups) -> list[tuple[str, v.Invalid
     return out
 
 
+def check_labour(clean: dict[str, Any], lk: Lookups) -> list[tuple[str, v.Invalid]]:
+    out = _check_plot_family(clean, lk)
+    if rules.month_in_future(clean["year"], int(clean["month"]), lk.today.year, lk.today.month):
+        out.append(("month", v.Invalid("future_month", value=f"{clean['year']}-{int(clean['month']):02d}")))
+    return out
+
+
 def check_family(clean: dict[str, Any], lk: Lookups) -> list[tuple[str, v.Invalid]]:
     # A family code already in the registry may only be updated by the submission that created it; that
     # test needs the submission id, so the importer does it (see handlers.FamilyHandler).
@@ -235,7 +243,12 @@ LIMITS = {
     "birth_year": (1900, 2100), "year": (1990, 2100), "slope_pct": (0, 300), "altitude_m": (-10, 5700),
     "quantity_kg": (Decimal("0.01"), Decimal("100000")), "price": (Decimal("0"), Decimal("10000")),
     "survival": (0, 100), "diameter_cm": (0, 300), "height_m": (0, 40), "area_ha": (0, 100),
+    "person_days": (Decimal("0.01"), Decimal("10000")), "wage": (Decimal("0"), Decimal("10000")),
+    "quantity": (Decimal("0.01"), Decimal("1000000")), "cost": (Decimal("0"), Decimal("10000000")),
 }
+PLANTING_UNITS = tuple(value for value, _label in Planting._meta.get_field("unit").choices)
+#: Checklist items of the process form: ``s5_2`` is item 2 of step 5 (from the process app's seed CSV).
+PROCESS_CHECKLIST = tuple(f"s{r['stage']}_{r['order']}" for r in process_seed.read("checklist.csv"))
 
 
 def _alive(row: dict[str, Any]) -> bool:
@@ -333,6 +346,56 @@ FORMS: dict[str, FormSpec] = {
         ),
         repeats={"attendees": (F("att_family", "family", True), F("att_member", "text", max_length=160))},
         check=check_event,
+    ),
+    "labour": FormSpec(
+        "labour", "miaf_labour", ("2026120401",),
+        fields=(
+            F("family", "family", True), F("plot", "plot", False), F("year", "int", True, *LIMITS["year"]),
+            F("month", "choice", True, choices=tuple(str(m) for m in range(1, 13)), list_name="month"),
+            F("activity", "choice", True, choices=tuple(LabourLog.Activity.values), list_name="activity"),
+            F("labour_kind", "choice", True, choices=tuple(LabourLog.Kind.values), list_name="labour_kind"),
+            F("member", "text", False, max_length=160, relevant=lambda r: r.get("labour_kind") == "family"),
+            F("worker_sex", "choice", False, choices=("F", "M"), list_name="worker_sex"),
+            F("person_days", "decimal", True, *LIMITS["person_days"]),
+            F("wage_mxn_day", "decimal", False, *LIMITS["wage"], relevant=lambda r: r.get("labour_kind") == "hired"),
+        ),
+        repeats={},
+        check=check_labour,
+    ),
+    "inputs": FormSpec(
+        "inputs", "miaf_inputs", ("2026120401",),
+        fields=(
+            F("family", "family", True), F("plot", "plot", False), F("purchased_on", "date", True, not_future=True),
+            F("item", "text", True, max_length=160), F("quantity", "decimal", True, *LIMITS["quantity"]),
+            F("unit", "text", True, max_length=20), F("cost_mxn", "decimal", True, *LIMITS["cost"]),
+            F("supplier", "text", False, max_length=160),
+            F("collective", "choice", True, choices=YES_NO, list_name="yes_no"),
+        ),
+        repeats={},
+        check=_check_plot_family,
+    ),
+    "planting": FormSpec(
+        "planting", "miaf_planting", ("2026120401",),
+        fields=(
+            F("family", "family", True), F("plot", "plot", True), F("species", "species", True),
+            F("planted_on", "date", True, not_future=True), F("quantity", "decimal", True, *LIMITS["quantity"]),
+            F("unit", "choice", True, choices=PLANTING_UNITS, list_name="planting_unit"),
+            F("row_number", "int", False, 1), F("planting_notes", "text"),
+        ),
+        repeats={},
+        check=_check_plot_family,
+    ),
+    "process": FormSpec(
+        "process", "miaf_process", ("2026120401",),
+        fields=(
+            F("group", "group", True),
+            F("stage", "choice", True, choices=tuple(str(n) for n in range(1, 13)), list_name="stage"),
+            F("status", "choice", True, choices=("in_progress", "done", "skipped"), list_name="step_status"),
+            F("on", "date", True, not_future=True), F("out_of_order_reason", "text", False, max_length=2000),
+            F("checklist", "choices", False, choices=PROCESS_CHECKLIST, list_name="checklist"),
+            F("notes", "text", False, max_length=4000),
+        ),
+        repeats={},
     ),
 }
 

@@ -35,6 +35,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "too_long": ("El texto tiene {n} caracteres; el máximo es {limit}.", "The text has {n} characters; the maximum is {limit}."),
     "bad_geoshape": ("El contorno no se puede leer: {detail}.", "The boundary cannot be read: {detail}."),
     "geometry": ("{es}", "{en}"),
+    "refused": ("{es}", "{en}"),
+    "unknown_member": (
+        "«{value}» no es integrante registrado de la familia.", "“{value}” is not a registered member of the family."
+    ),
     "unknown_family": (
         "No existe una familia con el código «{value}». Regístrela primero o corrija el código.",
         "There is no family with code “{value}”. Register it first or correct the code.",
