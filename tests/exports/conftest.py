@@ -41,7 +41,14 @@ OJO_DESIGN = {
 
 def add_records(family, plot, extra_income: int = 0) -> None:  # noqa: ANN001
     from miaf.web.catalogue.models import Species
-    from miaf.web.records.models import Harvest, HarvestDestination, LabourLog, LedgerEntry
+    from miaf.web.records.models import (
+        Harvest,
+        HarvestDestination,
+        InputPurchase,
+        LabourLog,
+        LedgerEntry,
+        Planting,
+    )
 
     cafe = Species.objects.get(code="cafe")
     maiz = Species.objects.get(code="maiz")
@@ -54,6 +61,10 @@ def add_records(family, plot, extra_income: int = 0) -> None:  # noqa: ANN001
                              person_days=Decimal("12.5"))
     LabourLog.objects.create(family=family, plot=plot, year=2023, month=4, activity="pruning", kind="hired",
                              person_days=Decimal("4"), worker_sex="M", wage_mxn_per_day=Decimal("250"))
+    InputPurchase.objects.create(family=family, plot=plot, purchased_on=dt.date(2023, 1, 20), item="planta de café",
+                                 quantity=Decimal("200"), unit="plantas", cost_mxn=Decimal("1600"), collective=True)
+    Planting.objects.create(plot=plot, species=cafe, planted_on=dt.date(2023, 6, 15), quantity=Decimal("200"),
+                            unit="plants", row_number=2)
     rows = []
     for month in range(1, 7):
         rows += [

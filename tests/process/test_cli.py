@@ -26,7 +26,7 @@ def test_the_board_prints_one_json_object_per_group(world, capsys):
 
     Visit.objects.create(family=world.fam_ojo, visited_on=today - dt.timedelta(days=3))
     code, out, _ = run(capsys, "--organisation", "PROASUS", "--json")
-    rows = {r["group"]: r for r in map(json.loads, out.splitlines())}
+    rows = {r["group"]: r for r in json.loads(out)}
     assert code == 0
     assert set(rows) == {"Ojo de Agua", "El Vergel"}
     ojo = rows["Ojo de Agua"]
@@ -39,7 +39,7 @@ def test_the_board_prints_one_json_object_per_group(world, capsys):
 def test_a_users_scope_applies(world, capsys):
     code, out, _ = run(capsys, "--user", "beto", "--json")
     assert code == 0
-    assert [json.loads(line)["group"] for line in out.splitlines()] == ["El Vergel"]
+    assert [r["group"] for r in json.loads(out)] == ["El Vergel"]
 
 
 def test_an_unknown_organisation_exits_2_with_one_line(world, capsys):

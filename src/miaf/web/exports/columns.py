@@ -192,6 +192,9 @@ LABOUR = TableSpec(
           dtype="real"),
         C("worker_sex", "sexo de quien trabajó", "worker sex", "Sex of the worker where recorded (F/M).",
           choices="records.LabourLog.worker_sex"),
+        C("member_id", "id del integrante", "member id",
+          "Household member who did the family labour, where recorded (links to the members table).",
+          personal=True, dtype="integer"),
         C("wage_mxn_per_day", "jornal pagado", "daily wage", "Wage paid for hired labour.", "MXN/person-day",
           personal=True, dtype="real"),
     ),
@@ -439,9 +442,43 @@ PROCESS_STEPS = TableSpec(
     ),
 )
 
+INPUT_PURCHASES = TableSpec(
+    "compras", "input_purchases", "Compras de insumos", "Input purchases",
+    "One row per purchase of inputs (seedlings, seed, compost, tools …) by a household, individual or made "
+    "together through the group or organisation (step 9 of the accompaniment model).",
+    (
+        FAMILY_CODE,
+        C("plot_id", "id de la parcela", "plot id", "Identifier of the plot the inputs were for (empty if none).",
+          dtype="integer"),
+        C("purchased_on", "fecha", "purchase date", "Date of the purchase.", "date", dtype="date"),
+        C("item", "insumo", "item", "What was bought, as recorded."),
+        C("quantity", "cantidad", "quantity", "Quantity bought, in `unit`.", dtype="real"),
+        C("unit", "unidad", "unit", "Unit of the quantity, as recorded."),
+        C("cost_mxn", "costo", "cost", "Total paid for the purchase.", "MXN", personal=True, dtype="real"),
+        C("supplier", "proveedor", "supplier", "Who sold the inputs, as recorded."),
+        C("collective", "compra colectiva", "collective purchase",
+          "True when bought together through the group or organisation.", dtype="boolean"),
+    ),
+)
+
+PLANTINGS = TableSpec(
+    "siembras", "plantings", "Siembras y plantaciones", "Plantings",
+    "One row per planting or sowing recorded on a plot: trees planted in the rows, or seed sown in the strips.",
+    (
+        C("family_code", "código de la familia", "family code", FAMILY_CODE.meaning, personal=True,
+          source="plot__family__code"),
+        C("plot_id", "id de la parcela", "plot id", "Identifier of the plot.", dtype="integer"),
+        C("species", "especie", "species", "Catalogue code of the species.", source="species__code"),
+        C("planted_on", "fecha de siembra", "planting date", "Date of the planting or sowing.", "date", dtype="date"),
+        C("quantity", "cantidad", "quantity", "Quantity planted, in `unit`.", dtype="real"),
+        C("unit", "unidad", "unit", "plants or kg_seed.", choices="records.Planting.unit"),
+        C("row_number", "hilera", "row", "Tree row of the design, where recorded.", dtype="integer"),
+    ),
+)
+
 #: Tables downloadable as CSV/XLSX, by URL slug.
 TABLES: dict[str, TableSpec] = {t.slug: t for t in (FAMILIES, MEMBERS, PLOTS, HARVESTS, LEDGER, LABOUR, GROUPS,
-                                                    VISITS, VISIT_PLANS, TRAININGS, ATTENDANCE, PROCESS_STEPS)}
+                                                    INPUT_PURCHASES, PLANTINGS, VISITS, VISIT_PLANS, TRAININGS, ATTENDANCE, PROCESS_STEPS)}
 #: English aliases of the slugs (for the CLI).
 ALIASES: dict[str, str] = {t.name_en: t.slug for t in (*TABLES.values(), DESIGN_PROPERTIES)}
 OPEN_DATA_TABLES: tuple[TableSpec, ...] = (OPEN_PLOT_YEARS, OPEN_FAMILY_YEARS)

@@ -32,9 +32,11 @@ from miaf.web.exports.columns import (
     FAMILIES,
     GROUPS,
     HARVESTS,
+    INPUT_PURCHASES,
     LABOUR,
     LEDGER,
     MEMBERS,
+    PLANTINGS,
     PLOTS,
     PROCESS_STEPS,
     TRAININGS,
@@ -46,7 +48,15 @@ from miaf.web.fieldwork import exports as fieldwork_exports
 from miaf.web.plots.forms import PlotFilterForm
 from miaf.web.plots.models import System
 from miaf.web.process import exports as process_exports
-from miaf.web.records.models import Destination, Harvest, HarvestDestination, LabourLog, LedgerEntry
+from miaf.web.records.models import (
+    Destination,
+    Harvest,
+    HarvestDestination,
+    InputPurchase,
+    LabourLog,
+    LedgerEntry,
+    Planting,
+)
 from miaf.web.registry.forms import GroupFilterForm, ScopedFilterForm
 from miaf.web.registry.models import Member
 from miaf.web.registry.queries import family_summary, sum_by, with_family_count
@@ -133,6 +143,10 @@ EXPORTS: dict[str, Export] = {
         Export(LABOUR, lambda u: scoped(u, LabourLog).order_by("family__code", "year", "month", "pk"),
                LabourFilterForm),
         Export(GROUPS, _groups, GroupFilterForm),
+        Export(INPUT_PURCHASES, lambda u: scoped(u, InputPurchase).order_by("family__code", "purchased_on", "pk"),
+               LabourFilterForm),
+        Export(PLANTINGS, lambda u: scoped(u, Planting).order_by("plot__family__code", "planted_on", "pk"),
+               HarvestFilterForm),
         Export(VISITS, fieldwork_exports.visits, fieldwork_exports.FamilyRecordFilterForm),
         Export(VISIT_PLANS, fieldwork_exports.visit_plans, fieldwork_exports.FamilyRecordFilterForm),
         Export(TRAININGS, fieldwork_exports.trainings, fieldwork_exports.TrainingFilterForm),

@@ -1,6 +1,6 @@
 """``miaf process board [--organisation ORG] [--user NAME] [--overdue] --json``: the process board for scripts.
 
-With ``--json`` prints one JSON object per line and group (``group``, ``step`` 1–12, ``step_name``,
+With ``--json`` prints one JSON array holding one object per group (``group``, ``step`` 1–12, ``step_name``,
 ``days_in_step``, ``overdue``, ``last_visit``, ``next_visit``, ``overdue_steps`` …); otherwise a table.
 Without ``--user`` the command runs as the operator of the database (every group); with it, that user's
 role scoping applies. An unknown organisation or user exits with status 2 and a one-line message.
@@ -25,7 +25,7 @@ def register(subparsers) -> None:  # noqa: ANN001
     b.add_argument("--organisation", help="organisation (producer or accompanying): id, name or short name")
     b.add_argument("--user", help="within this user's scope (default: every group)")
     b.add_argument("--overdue", action="store_true", help="only groups whose current step is overdue")
-    b.add_argument("--json", action="store_true", help="one JSON object per line and group")
+    b.add_argument("--json", action="store_true", help="a JSON array, one object per group")
     b.set_defaults(func=handle_board)
 
 
@@ -83,12 +83,16 @@ def handle_board(args: argparse.Namespace) -> int:
     user = resolve_user(args.user)
     rows = board_objects(user, org, args.overdue)
     out = sys.stdout
+    if args.json:
+        # Streamed a page at a time, yet one JSON document (like every other --json of miaf).
+        out.write("[")
+        for i, row in enumerate(rows):
+            out.write(("," if i else "") + "\n" + json.dumps(row, ensure_ascii=False))
+        out.write("\n]\n")
+        return 0
     for row in rows:
-        if args.json:
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
-        else:
-            late = "ATRASADO" if row["overdue"] else ""
-            out.write(f"{row['group'][:30]:<30} {row['step']:>2}. {row['step_name'][:32]:<32} "
-                      f"{row['days_in_step'] if row['days_in_step'] is not None else '—':>5} d  "
-                      f"{row['last_visit'] or '—':<10} {late}\n")
+        late = "ATRASADO" if row["overdue"] else ""
+        out.write(f"{row['group'][:30]:<30} {row['step']:>2}. {row['step_name'][:32]:<32} "
+                  f"{row['days_in_step'] if row['days_in_step'] is not None else '—':>5} d  "
+                  f"{row['last_visit'] or '—':<10} {late}\n")
     return 0
