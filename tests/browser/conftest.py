@@ -20,6 +20,17 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
+#: A promoter's phone: the width every page must fit (issue 11, "Field first").
+PHONE = {"width": 390, "height": 844}
+#: Elements sticking out of the screen, outside a box that scrolls on its own.
+WIDEST = """() => {
+  const out = [];
+  document.querySelectorAll("body *").forEach(e => {
+    const r = e.getBoundingClientRect();
+    if (r.right > window.innerWidth + 1 && !e.closest(".table-scroll")) out.push(`${e.tagName}.${e.className} ${Math.round(r.right)}px`);
+  });
+  return [document.documentElement.scrollWidth, window.innerWidth, ...out.slice(0, 8)];
+}"""
 DEMO_FAMILIES = 40  # the demo's minimum is 20 (one group per municipality); 40 gives several municipalities
 DEMO_SEED = 7
 
@@ -113,3 +124,12 @@ def _clear_dashboard_caches() -> None:
     caches["default"].clear()
     caches["dashboard"].clear()
     clear_local()
+
+
+def fits_the_screen(page) -> bool:  # noqa: ANN001
+    """No sideways scrolling once the page has loaded; when there is, the output names what sticks out."""
+    page.wait_for_load_state("load")  # a click's navigation may still be under way
+    fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    if not fits:
+        print("wider than the screen on", page.url, page.evaluate(WIDEST))  # noqa: T201
+    return fits

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM
+from tests.browser.conftest import CHROMIUM, PHONE, fits_the_screen
 from tests.browser.test_journeys import log_in
 
 pytestmark = [
@@ -12,13 +12,6 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium (make browsers installs it)"),
 ]
-
-PHONE = {"width": 390, "height": 844}
-
-
-def fits_the_screen(page) -> bool:  # noqa: ANN001
-    page.wait_for_load_state("load")  # a click's navigation may still be under way
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def test_a_promoter_records_a_harvest_with_a_sale_and_a_month_on_a_phone(browser_page, demo_site):  # noqa: ANN001

@@ -13,7 +13,7 @@ import datetime as dt
 import pytest
 
 from miaf.web.demo import DEMO_PASSWORD
-from tests.browser.conftest import CHROMIUM
+from tests.browser.conftest import CHROMIUM, PHONE, fits_the_screen
 from tests.browser.test_journeys import log_in
 
 pytestmark = [
@@ -21,27 +21,6 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium (make browsers installs it)"),
 ]
-
-PHONE = {"width": 390, "height": 844}
-
-
-WIDEST = """() => {
-  const out = [];
-  document.querySelectorAll("body *").forEach(e => {
-    const r = e.getBoundingClientRect();
-    if (r.right > window.innerWidth + 1 && !e.closest(".table-scroll")) out.push(`${e.tagName}.${e.className} ${Math.round(r.right)}px`);
-  });
-  return [document.documentElement.scrollWidth, window.innerWidth, ...out.slice(0, 8)];
-}"""
-
-
-def fits_the_screen(page) -> bool:  # noqa: ANN001
-    """No sideways scrolling; when there is, the test output names the elements that stick out."""
-    page.wait_for_load_state("load")  # a click's navigation may still be under way
-    fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-    if not fits:
-        print("wider than the screen on", page.url, page.evaluate(WIDEST))  # noqa: T201
-    return fits
 
 
 def open_from_menu(page, label: str) -> None:  # noqa: ANN001

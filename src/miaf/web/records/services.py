@@ -22,7 +22,7 @@ Refusals: :class:`~django.core.exceptions.PermissionDenied` (role or scope) and
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -238,7 +238,9 @@ def save_planting(actor: User, data: Data, instance: Planting | None = None, pro
     return planting
 
 
-def _save_family_record(actor: User, obj: Model, data: Data, created: bool, provenance: dict | None) -> Model:
+def _save_family_record(actor: User, obj: Model, data: Data, created: bool, provenance: dict | None,
+                        *checks: Callable[[Model], None]) -> Model:
+    """Assign, stamp, check scope, validate (plus the record's own ``checks``) and save a family's record."""
     _assign(obj, data)
     _stamp(obj, actor, provenance, created)
     if obj.family_id is not None:
@@ -247,6 +249,8 @@ def _save_family_record(actor: User, obj: Model, data: Data, created: bool, prov
         check_can_record(actor)
     obj.full_clean()
     check_plot_of_family(obj)
+    for check in checks:
+        check(obj)
     obj.save()
     return obj
 
@@ -275,17 +279,7 @@ def save_labour(actor: User, data: Data, instance: LabourLog | None = None, prov
     """Record (or change) a month's labour of one activity: family or hired, optionally by member."""
     created = _guard_existing(actor, instance)
     log = instance if instance is not None else LabourLog()
-    _assign(log, data)
-    _stamp(log, actor, provenance, created)
-    if log.family_id is not None:
-        check_family_scope(actor, log.family_id)
-    else:
-        check_can_record(actor)
-    log.full_clean()
-    check_plot_of_family(log)
-    check_member_of_family(log)
-    log.save()
-    return log
+    return _save_family_record(actor, log, data, created, provenance, check_member_of_family)
 
 
 # --------------------------------------------------------------------------- the household ledger
