@@ -143,11 +143,11 @@ def test_coordinators_see_their_plots_coloured_by_system_and_by_indicator(record
 
 
 def test_promoters_see_only_their_groups(records, client_for):
-    ana = client_for(records.ana).get("/").content.decode()
+    ana = client_for(records.ana).get(reverse("dashboard:dashboard")).content.decode()
     assert shown(ana)["families"] == 1
     assert {f["properties"]["id"] for f in map_data(ana)["features"]["features"]} == {records.plot_ojo.pk}
     assert "El Vergel" not in ana and "Grupo ajeno" not in ana
-    beto = client_for(records.beto).get("/").content.decode()
+    beto = client_for(records.beto).get(reverse("dashboard:dashboard")).content.decode()
     assert {f["properties"]["id"] for f in map_data(beto)["features"]["features"]} == {records.plot_vergel.pk}
     olga = client_for(records.olga).get("/").content.decode()
     assert shown(olga)["families"] == 1 and "Ojo de Agua</option>" not in olga

@@ -27,7 +27,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @login_required
 @vary_on_headers("HX-Request")
 def home(request: HttpRequest) -> HttpResponse:
-    """The dashboard for every role (promoters: their groups; analysts: aggregates, no personal data)."""
+    """A promoter's home is "Mi día" (her visits due, families not visited, trainings, quarantine); every other
+    role's is the dashboard (coordinators: their organisation; analysts: aggregates, no personal data). The
+    promoter's dashboard stays one menu entry away (``dashboard:dashboard``)."""
+    from miaf.web.accounts.models import Role
+    from miaf.web.accounts.scoping import role_of
+
+    if role_of(request.user) == Role.PROMOTER and not request.headers.get("HX-Request"):
+        from miaf.web.fieldwork.views import my_day
+
+        return my_day(request)
     from miaf.web.dashboard.views import render_dashboard
 
     return render_dashboard(request, "core/home.html")
