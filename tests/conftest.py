@@ -141,6 +141,7 @@ def _fresh_dashboard_store():
     from miaf.web.dashboard.cache import clear_local
 
     caches["dashboard"].clear()
+    caches["throttle"].clear()  # failed-login counters: one test's wrong passwords never lock out the next
     clear_local()
     yield
 

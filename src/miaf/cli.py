@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "miaf.web.exports.cli",
     "miaf.web.evidence.cli",
     "miaf.web.process.cli",
+    "miaf.web.backup.cli",
 )
 
 

@@ -15,6 +15,8 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import Polygon, mapping, shape
 
+from miaf import limits as _limits
+
 __all__ = [
     "GeometryError",
     "MESSAGES",
@@ -71,6 +73,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "bad_coordinates": {
         "en": "The coordinates are not numbers in longitude, latitude order: {detail}.",
         "es": "Las coordenadas no son números en orden longitud, latitud: {detail}.",
+    },
+    "too_many_vertices": {
+        "en": "The polygon has {n:,} vertices; the limit is {limit:,} (simplify the outline).",
+        "es": "El polígono tiene {n:,} vértices; el máximo es {limit:,} (simplifique el contorno).",
+    },
+    "too_deep": {
+        "en": "The boundary nests {depth:,} levels of brackets; the limit is {limit} (GeoJSON needs 4).",
+        "es": "El contorno anida {depth:,} niveles de corchetes; el máximo es {limit} (GeoJSON necesita 4).",
     },
     "kml_invalid": {
         "en": "The KML file could not be read: {detail}.",
@@ -135,6 +145,9 @@ def geodesic_area_ha(polygon: Polygon) -> float:
 def parse_boundary(data: str | bytes | dict[str, Any]) -> dict[str, Any]:
     """Extract a Polygon geometry dict from GeoJSON text or a dict (geometry, Feature or FeatureCollection)."""
     if isinstance(data, (str, bytes)):
+        depth = _limits.json_depth(data)
+        if depth > _limits.LIMITS.json_depth:  # refused before parsing: deep nesting ends in RecursionError
+            raise GeometryError("too_deep", depth=depth, limit=_limits.LIMITS.json_depth)
         try:
             data = json.loads(data)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -200,7 +213,7 @@ def validate_boundary(geometry: dict[str, Any] | str | bytes) -> PlotGeometry:
         return _validate_boundary(geometry)
     except GeometryError:
         raise
-    except (KeyError, TypeError, ValueError, OverflowError, AttributeError, IndexError) as exc:
+    except (KeyError, TypeError, ValueError, OverflowError, AttributeError, IndexError, RecursionError) as exc:
         # Malformed structures (points as objects, huge numbers, features that are not a list…).
         raise GeometryError("bad_coordinates", detail=f"{type(exc).__name__}: {exc}") from exc
 
@@ -210,6 +223,9 @@ def _validate_boundary(geometry: dict[str, Any] | str | bytes) -> PlotGeometry:
     rings = geom.get("coordinates")
     if not isinstance(rings, list) or not rings or not isinstance(rings[0], list):
         raise GeometryError("bad_coordinates", detail="no coordinate rings")
+    n_vertices = sum(len(r) if isinstance(r, list) else 1 for r in rings)
+    if n_vertices > _limits.LIMITS.plot_vertices:
+        raise GeometryError("too_many_vertices", n=n_vertices, limit=_limits.LIMITS.plot_vertices)
     clean_rings = []
     for r in rings:
         try:

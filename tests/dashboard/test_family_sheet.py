@@ -51,7 +51,7 @@ def test_anonymous_visitors_are_sent_to_login_from_every_dashboard_url(world, cl
 def test_the_family_sheet_shows_code_group_plot_drawing_harvests_calendar_and_changes(records, client_for):
     html = client_for(records.ana).get(reverse("dashboard:family_sheet", args=[records.fam_ojo.pk])).content.decode()
     assert "OJO-001" in html and "Ojo de Agua" in html
-    assert 'onclick="window.print()"' in html and reverse("dashboard:family_sheet_pdf", args=[records.fam_ojo.pk]) in html
+    assert '<button type="button" data-print>' in html and reverse("dashboard:family_sheet_pdf", args=[records.fam_ojo.pk]) in html
     svg = re.search(r'<svg[^>]*class="plot-svg".*?</svg>', html, re.S).group(0)
     assert svg.count('stroke="#3d8b3d"') == 2  # the design's two tree rows
     assert "Diseño versión 1: 2 hileras" in html

@@ -16,6 +16,7 @@ files of the tests and the 100,000-row benchmark. Column layouts follow the expo
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import zipfile
 from dataclasses import dataclass, field
@@ -44,6 +45,14 @@ class Sub:
     root: str = ""  # ODK Central KEY when the submission was edited (the first version's id)
     version: str = "2025061001"
     submitted: str = "2025-06-12T15:04:05.123Z"
+    kobo_id: int | None = None  # Kobo's _id, the same for every version of one submission
+
+
+def kobo_id(s: Sub) -> int:
+    """The submission's Kobo ``_id``: given, or derived from its first version's id (as stable as Kobo's own)."""
+    if s.kobo_id is not None:
+        return s.kobo_id
+    return int(hashlib.sha256((s.root or s.deprecated or s.uuid).encode()).hexdigest()[:12], 16)  # 48 bits: exact in XLSX
 
 
 @dataclass
@@ -123,7 +132,7 @@ def _kobo_main_header(layout: FormLayout) -> list[str]:
 
 def _kobo_main_row(layout: FormLayout, header: list[str], s: Sub, n: int) -> list[Any]:
     vals = {**_meta(s), **s.values}
-    sys = {"meta/instanceID": f"uuid:{s.uuid}", "_id": 1000 + n, "_uuid": s.root or s.uuid,
+    sys = {"meta/instanceID": f"uuid:{s.uuid}", "_id": kobo_id(s), "_uuid": s.root or s.uuid,
            "_submission_time": s.submitted[:19], "_validation_status": "", "_notes": "", "_status": "submitted_via_web",
            "_submitted_by": "ana", "__version__": "vGqLkZ8dFzW3", "_tags": "", "_index": n}
     if s.deprecated:
@@ -181,7 +190,7 @@ def write_kobo_xlsx(path: Path, layout: FormLayout, subs: list[Sub]) -> Path:
                         row.append(1 if parts[2] in str(rr.get(parts[1], "")).split() else 0)
                     else:
                         row.append(rr.get(parts[1], ""))
-                sheet.append(row + [counter, layout.title[:31], n, 1000 + n, s.root or s.uuid, s.submitted[:19],
+                sheet.append(row + [counter, layout.title[:31], n, kobo_id(s), s.root or s.uuid, s.submitted[:19],
                                     "", "", "submitted_via_web", "ana", "vGqLkZ8dFzW3", ""])
     wb.save(path)
     return path

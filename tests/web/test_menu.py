@@ -98,6 +98,8 @@ def object_pages(world) -> dict[str, str]:  # noqa: ANN001
         "designer:plot": [world.plot_ojo.pk],
         "process:group": [world.group_ojo.pk],
         "records:family": [world.fam_ojo.pk],
+        "audit:family_history": [world.fam_ojo.pk],
+        "audit:user_activity": [world.ana.pk],
     }
     out = {}
     for name, args in candidates.items():

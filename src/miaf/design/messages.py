@@ -85,6 +85,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "DEM: cannot read {source}: {detail}",
         "DEM: no se puede leer {source}: {detail}",
     ),
+    "dem_too_many_pixels": (
+        "DEM: it declares {width:,} × {height:,} pixels; the limit is {limit:,} pixels (clip the DEM to the plot)",
+        "DEM: declara {width:,} × {height:,} píxeles; el máximo es {limit:,} píxeles (recorte el DEM a la parcela)",
+    ),
     "dem_crs_unknown": (
         "DEM: its coordinate reference system is missing or unknown ({crs}); save it with a CRS (EPSG code)",
         "DEM: falta su sistema de referencia de coordenadas o es desconocido ({crs}); guárdelo con un CRS (código EPSG)",

@@ -26,6 +26,8 @@ from rasterio.warp import reproject, transform_bounds
 from rasterio.windows import Window, from_bounds
 from scipy.ndimage import distance_transform_edt, gaussian_filter
 
+from miaf import limits as _limits
+
 from .messages import DesignError
 
 __all__ = ["DemArray", "Terrain", "dem_terrain", "planar_terrain", "planar_elevation"]
@@ -203,7 +205,10 @@ def _native_res_m(tr: Affine, crs: CRS, lat: float) -> float:
     rx, ry = abs(tr.a), abs(tr.e)
     if crs.is_geographic:
         return min(rx * 111_320.0 * math.cos(math.radians(lat)), ry * 110_540.0)
-    factor = crs.linear_units_factor[1] if crs.linear_units_factor else 1.0
+    try:
+        factor = crs.linear_units_factor[1] if crs.linear_units_factor else 1.0
+    except Exception as exc:  # rasterio's CRSError: neither geographic nor projected (a local/engineering CRS)
+        raise DesignError("dem_crs_unknown", crs=str(crs)) from exc
     return min(rx, ry) * factor
 
 
@@ -265,6 +270,10 @@ def dem_terrain(dem: Any, plot_local: shapely.Polygon, local_crs: pyproj.CRS, ma
     """
     src, tr, crs, nodata, shape, close = _open_dem(dem)
     try:
+        pixel_limit = _limits.LIMITS.raster_pixels
+        if not isinstance(src, np.ndarray) and shape[0] * shape[1] > pixel_limit:
+            # Refused by its header, before any block is read (a 300 KB file may claim 200,000² pixels).
+            raise DesignError("dem_too_many_pixels", width=shape[1], height=shape[0], limit=pixel_limit)
         _check_georeference(tr, crs, shape)
         minx, miny, maxx, maxy = plot_local.bounds
         bounds = (minx - margin_m, miny - margin_m, maxx + margin_m, maxy + margin_m)
@@ -292,7 +301,11 @@ def dem_terrain(dem: Any, plot_local: shapely.Polygon, local_crs: pyproj.CRS, ma
         if isinstance(src, np.ndarray):
             block = src[row0:row1, col0:col1]
         else:
-            block = src.read(1, window=window)
+            try:
+                block = src.read(1, window=window)
+            except Exception as exc:  # rasterio raises RasterioIOError/CPLE_* on a truncated or corrupt file
+                raise DesignError("dem_unreadable", source="DEM",
+                                  detail=(str(exc).splitlines() or [type(exc).__name__])[0][:300]) from exc
         block = block.astype(np.float64)
         if nodata is not None and not (isinstance(nodata, float) and math.isnan(nodata)):
             block[block == nodata] = np.nan

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import struct
+import time
 import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -102,7 +103,13 @@ def _gpkg_wkb(blob: bytes) -> bytes:
 
 
 def _read_gpkg(path: Path, layer: str | None) -> tuple[list, object]:
+    from miaf import limits
+
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
+        # A time limit on every query: SQLite calls the handler every 10,000 steps; True interrupts the query
+        # (sqlite3.OperationalError "interrupted"), so a hostile file cannot hold a worker.
+        deadline = time.monotonic() + limits.LIMITS.parse_seconds
+        con.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
         tables = [r[0] for r in con.execute("SELECT table_name FROM gpkg_contents WHERE data_type = 'features'")]
         if not tables:
             raise ValueError(f"{path.name}: the GeoPackage has no feature table")

@@ -23,14 +23,56 @@ def run_manage(argv: list[str]) -> int:
     return 0
 
 
+def refuse_unsafe_serving() -> None:
+    """Outside debug, refuse the built-in development key and a missing ``MIAF_ALLOWED_HOSTS``.
+
+    The development key is public (it is in the source), so sessions and the open-data pseudonyms made with
+    it can be forged or reversed; the default hosts only fit a laptop. Raises ValueError (exit status 2).
+    """
+    from django.conf import settings
+
+    from miaf.web.settings import DEV_SECRET_KEY
+
+    if settings.DEBUG:
+        return
+    if settings.SECRET_KEY == DEV_SECRET_KEY or len(settings.SECRET_KEY) < 50:
+        raise ValueError("refusing to serve with the development secret key (or one under 50 characters): set "
+                         "MIAF_SECRET_KEY, or MIAF_DEBUG=true on your own computer (docs/deploy.md)")  # fmt: skip
+    if not os.environ.get("MIAF_ALLOWED_HOSTS", "").strip():
+        raise ValueError("refusing to serve without MIAF_ALLOWED_HOSTS (the server's host names, comma-separated), "
+                         "or MIAF_DEBUG=true on your own computer (docs/deploy.md)")  # fmt: skip
+
+
+def refuse_demo_users_outside_demo_database() -> None:
+    """Outside debug and outside a demo database, refuse to serve while a demo user still has the published
+    password (databases where ``make run`` loaded the demo before the demo users were confined)."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    from miaf.web.demo.load import DEMO_MARK
+    from miaf.web.demo.summary import DEMO_PASSWORD, DEMO_USERS
+
+    if settings.DEBUG or settings.MIAF_DEMO_DATABASE:
+        return
+    users = get_user_model().objects.filter(username__in=[u for u, *_ in DEMO_USERS], last_name=DEMO_MARK,
+                                            is_active=True)  # fmt: skip
+    exposed = sorted(u.username for u in users if u.check_password(DEMO_PASSWORD))
+    if exposed:
+        raise ValueError(f"refusing to serve: the demo user(s) {', '.join(exposed)} still have the published demo "
+                         "password; deactivate or delete them in /admin/, or `miaf demo --reset` only on a demo "
+                         "database (MIAF_DEMO_DATABASE=true)")  # fmt: skip
+
+
 def _serve(args: argparse.Namespace) -> int:
     setup_django()
     from django.conf import settings
     from django.core.management import call_command
 
+    refuse_unsafe_serving()
     settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
     if not args.no_migrate:
         call_command("migrate", interactive=False, verbosity=0)
+    refuse_demo_users_outside_demo_database()
     collect_static_if_changed()
     bind = f"{args.host}:{args.port}"
     print(f"miaf: serving on http://{bind}/ (gunicorn, {args.workers} workers)", flush=True)

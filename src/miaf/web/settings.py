@@ -33,11 +33,59 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def envint(name: str, default: int, minimum: int = 0) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.strip().isdigit() or int(raw) < minimum:
+        raise ValueError(f"{name} must be a whole number of at least {minimum}, not {raw!r}")
+    return int(raw)
+
+
+def envorigins(name: str) -> list[str]:
+    origins = envlist(name, "")
+    for origin in origins:
+        if not origin.startswith(("https://", "http://")) or origin.count("/") != 2:
+            raise ValueError(f"{name}: {origin!r} must be a scheme and host such as https://miaf.example.org")
+    return origins
+
+
 DEV_SECRET_KEY = "dev-only-miaf-secret-key-do-not-use-in-production"
 DEBUG = envbool("MIAF_DEBUG", False)
 SECRET_KEY = os.environ.get("MIAF_SECRET_KEY", DEV_SECRET_KEY)
 ALLOWED_HOSTS = envlist("MIAF_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
-CSRF_TRUSTED_ORIGINS = envlist("MIAF_CSRF_TRUSTED_ORIGINS", "")
+CSRF_TRUSTED_ORIGINS = envorigins("MIAF_CSRF_TRUSTED_ORIGINS")
+
+# HTTPS in production (docs/deploy.md): MIAF_HTTPS=true turns on the SSL redirect, secure cookies and one year
+# of HSTS; each can still be set on its own. Behind nginx, MIAF_BEHIND_PROXY=true trusts its
+# X-Forwarded-Proto (for request.is_secure) and the last X-Forwarded-For hop (the client address used by the
+# login throttle); never set it when clients can reach gunicorn directly.
+MIAF_HTTPS = envbool("MIAF_HTTPS", False)
+MIAF_BEHIND_PROXY = envbool("MIAF_BEHIND_PROXY", False)
+SECURE_SSL_REDIRECT = envbool("MIAF_SSL_REDIRECT", MIAF_HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("MIAF_SECURE_COOKIES", MIAF_HTTPS)
+SECURE_HSTS_SECONDS = envint("MIAF_HSTS_SECONDS", 31_536_000 if MIAF_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("MIAF_HSTS_INCLUDE_SUBDOMAINS", MIAF_HTTPS)
+SECURE_HSTS_PRELOAD = envbool("MIAF_HSTS_PRELOAD", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if MIAF_BEHIND_PROXY else None
+SECURE_REFERRER_POLICY = "same-origin"
+# Preloading binds the domain to HTTPS in browsers for good; it is the organisation's decision, not a default.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+#: Content-Security-Policy of every response (miaf.web.core.security). No inline scripts; 'unsafe-eval' only
+#: because Vega compiles chart expressions with Function(); inline styles for Leaflet and Vega.
+MIAF_CSP = os.environ.get("MIAF_CSP") or "; ".join([
+    "default-src 'self'", "script-src 'self' 'unsafe-eval'", "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob: https://tile.openstreetmap.org", "connect-src 'self'", "font-src 'self' data:",
+    "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
+])  # fmt: skip
+#: Failed logins (form, admin, API token) before a lockout, per account and per client address, and the
+#: lockout window [s] (miaf.web.accounts.throttle).
+MIAF_LOGIN_FAILURES_PER_ACCOUNT = envint("MIAF_LOGIN_FAILURES_PER_ACCOUNT", 5, minimum=1)
+MIAF_LOGIN_FAILURES_PER_ADDRESS = envint("MIAF_LOGIN_FAILURES_PER_ADDRESS", 20, minimum=1)
+MIAF_LOGIN_LOCKOUT_S = envint("MIAF_LOGIN_LOCKOUT_S", 900, minimum=1)
+#: Only a database marked as a demo gets the demo users with their published password (`miaf demo`).
+MIAF_DEMO_DATABASE = envbool("MIAF_DEMO_DATABASE", envbool("MIAF_TESTING", False))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -63,6 +111,8 @@ INSTALLED_APPS = [
     "miaf.web.designer",
     "miaf.web.dashboard",
     "miaf.web.process",
+    "simple_history",
+    "miaf.web.audit",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +124,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "miaf.web.core.security.security_headers",
+    "simple_history.middleware.HistoryRequestMiddleware",  # who changed what (miaf.web.audit)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -119,6 +171,9 @@ CACHES = {
     "dashboard": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                   "LOCATION": str(VAR_DIR / "cache" / "dashboard"), "KEY_PREFIX": _DB_TAG,
                   "OPTIONS": {"MAX_ENTRIES": 2000}},
+    # Failed-login counters, shared by every gunicorn worker (miaf.web.accounts.throttle).
+    "throttle": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                 "LOCATION": str(VAR_DIR / "cache" / "throttle"), "KEY_PREFIX": _DB_TAG},
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -156,6 +211,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 #: Largest photo or document attached as evidence of a process step [bytes].
 MIAF_EVIDENCE_MAX_BYTES = int(os.environ.get("MIAF_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024))
+#: Reading limits of uploaded files, checked before reading (field of miaf.limits.Limits → value; unset
+#: fields keep their defaults: zip 100 MB uncompressed, 200,000 rows, 2,000 columns, 50 Mpx rasters,
+#: 5,000 plot vertices, JSON 64 levels deep). See docs/bad-inputs.md.
+MIAF_FILE_LIMITS: dict = {}
+#: Report jobs queued or running at once, per user and in all (more are refused with a message / 429).
+MIAF_REPORT_JOBS_PER_USER = int(os.environ.get("MIAF_REPORT_JOBS_PER_USER", 1))
+MIAF_REPORT_JOBS_TOTAL = int(os.environ.get("MIAF_REPORT_JOBS_TOTAL", 2))
+#: Upload folders (import previews never confirmed) older than this are deleted [hours].
+MIAF_UPLOAD_MAX_AGE_HOURS = float(os.environ.get("MIAF_UPLOAD_MAX_AGE_HOURS", 24))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -175,3 +239,4 @@ if envbool("MIAF_TESTING", False):
     # The dashboard re-reads its data version on every request, so tests see each change at once.
     MIAF_DASHBOARD_VERSION_TTL_S = 0
     CACHES["dashboard"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dashboard"}
+    CACHES["throttle"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"}

@@ -5,13 +5,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from miaf.web.accounts.forms import ThrottledAuthenticationForm
 from miaf.web.core import views as core
 
 urlpatterns = [
     path("healthz", core.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm),
+         name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
@@ -30,6 +32,7 @@ urlpatterns = [
     path("proceso/", include("miaf.web.process.urls")),
     path("registros/", include("miaf.web.records.urls")),
     path("campo/", include("miaf.web.fieldwork.urls")),
+    path("bitacora/", include("miaf.web.audit.urls")),
     path("", include("miaf.web.registry.urls")),
     path("", core.home, name="home"),
 ]

@@ -1,6 +1,10 @@
 from django.contrib import admin
 
+from miaf.web.accounts.forms import ThrottledAdminAuthenticationForm
 from miaf.web.accounts.models import ApiToken, Profile
+
+# The admin's login page counts failed attempts like the site's (miaf.web.accounts.throttle).
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 @admin.register(Profile)

@@ -16,6 +16,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from miaf.web.audit.history import AuditedRecords
+
 
 class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("administrador(a)")
@@ -40,6 +42,8 @@ class Profile(models.Model):
     )
     languages = models.JSONField(_("lenguas que habla"), default=list, blank=True)
 
+    history = AuditedRecords()
+
     class Meta:
         verbose_name = _("perfil")
         verbose_name_plural = _("perfiles")
@@ -58,6 +62,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    #: Fingerprint of the user's password hash when the token was issued: a password change, by any path
+    #: (page, admin, ``changepassword``), makes it differ and the token is revoked at its next use.
+    password_stamp = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("token de API")
@@ -70,16 +77,24 @@ class ApiToken(models.Model):
     def hash(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
 
+    @staticmethod
+    def stamp(user) -> str:  # noqa: ANN001
+        return hashlib.sha256(("miaf-api-token:" + (user.password or "")).encode()).hexdigest()
+
     @classmethod
     def issue(cls, user, name: str) -> tuple[ApiToken, str]:  # noqa: ANN001
         token = "miaf_" + secrets.token_urlsafe(32)
-        obj = cls.objects.create(user=user, name=name, prefix=token[5:13], digest=cls.hash(token))
+        obj = cls.objects.create(user=user, name=name, prefix=token[5:13], digest=cls.hash(token),
+                                 password_stamp=cls.stamp(user))  # fmt: skip
         return obj, token
 
     @classmethod
     def authenticate(cls, token: str) -> ApiToken | None:
         obj = cls.objects.select_related("user").filter(digest=cls.hash(token), revoked_at__isnull=True).first()
         if obj is None or not obj.user.is_active:
+            return None
+        if not secrets.compare_digest(obj.password_stamp, cls.stamp(obj.user)):
+            obj.revoke()  # the password changed since the token was issued
             return None
         obj.last_used_at = timezone.now()
         obj.save(update_fields=["last_used_at"])

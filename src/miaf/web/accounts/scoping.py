@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from miaf.web.accounts.models import Role
 
@@ -103,6 +104,20 @@ def scoped(user, model) -> QuerySet:  # noqa: ANN001
     if _family_filter(user) is None:
         return model.objects.none()
     return model.objects.filter(**{f"{path}__in": families_for(user).values("pk")}) if model is not Family else families_for(user)
+
+
+def require_in_scope(user, obj) -> None:  # noqa: ANN001
+    """The write check of every use case: refuse to change ``obj`` (a family, a family-owned row or a working
+    group) when it is outside the user's reach. ``user=None`` is the system (the command line), which may."""
+    from miaf.web.registry.models import Group
+
+    if user is None or role_of(user) == Role.ADMINISTRATOR:
+        return
+    if not can_edit(user):
+        raise PermissionDenied(_("Su rol no permite registrar ni modificar datos."))
+    qs = groups_for(user) if isinstance(obj, Group) else scoped(user, type(obj))
+    if obj.pk is not None and not qs.filter(pk=obj.pk).exists():
+        raise PermissionDenied(_("Ese registro no está a su alcance (es de otro grupo u organización)."))
 
 
 def plots_for(user) -> QuerySet:  # noqa: ANN001

@@ -16,6 +16,7 @@ from ninja.security import HttpBearer
 from ninja.security.apikey import APIKeyCookie
 from ninja.utils import check_csrf
 
+from miaf.web.accounts import throttle
 from miaf.web.accounts.models import ApiToken
 
 
@@ -23,8 +24,15 @@ class BearerToken(HttpBearer):
     """``Authorization: Bearer miaf_…``. A header that is present but wrong is a 401, never a fallback."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        # Wrong tokens count as failed logins of the client address; while it is locked out even a valid token
+        # is refused with 429 (miaf.web.accounts.throttle). Not per token prefix: the prefix is shown in token
+        # lists, and guessing with it could lock a device's valid token out.
+        address = throttle.client_address(request)
+        if throttle.is_locked(None, address):
+            raise HttpError(429, throttle.lockout_message())
         obj = ApiToken.authenticate(token.strip()) if token.strip() else None
         if obj is None:
+            throttle.record_failure(None, address)
             raise AuthenticationError()
         request.user = obj.user
         request.api_token = obj  # type: ignore[attr-defined]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from miaf.web.audit.history import AuditedRecords
+
 
 class Stratum(models.TextChoices):
     FRUIT_TREE = "fruit_tree", _("árbol frutal")
@@ -42,6 +44,8 @@ class Species(models.Model):
     tag = models.CharField(_("etiqueta"), max_length=10, choices=Tag.choices)
     source = models.TextField(_("fuente"))
     catalogue_version = models.CharField(_("versión del catálogo"), max_length=64, blank=True)
+
+    history = AuditedRecords()
 
     class Meta:
         ordering = ["stratum", "name_es"]

@@ -20,4 +20,8 @@ def production_safety(app_configs, **kwargs):  # noqa: ANN001, ANN201
         errors.append(
             Error("The development secret key is in use", hint="Set MIAF_SECRET_KEY.", id="miaf.E002")
         )
+    if settings.MIAF_DEMO_DATABASE and public:
+        errors.append(Error("MIAF_DEMO_DATABASE is true while public hosts are allowed",
+                            hint="Demo users have a published password; set MIAF_DEMO_DATABASE=false.",
+                            id="miaf.E003"))  # fmt: skip
     return errors

@@ -243,7 +243,10 @@ def _organisations(structure: pl.Structure, locality_ids: list[int]) -> tuple[di
     group_ids = [g.pk for g in groups]
     users = []
     User = get_user_model()
-    for username, role, label in DEMO_USERS:
+    from django.conf import settings
+
+    # Users with a published password only where the operator marked the database a demo (MIAF_DEMO_DATABASE).
+    for username, role, label in DEMO_USERS if settings.MIAF_DEMO_DATABASE else ():
         if User.objects.filter(username=username).exists():
             continue
         user = create_user(username, DEMO_PASSWORD, role, organisation=None if role == "administrator" else osc.name,

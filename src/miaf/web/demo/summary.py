@@ -51,6 +51,11 @@ class DemoSummary:
                 f"    mano de obra: {h['labour_days_ha'][0]:.1f} → {h['labour_days_ha'][1]:.1f} jornales/ha, "
                 f"×{h['labour_ratio']:.3f} (×1.5)",
             ]
+        from django.conf import settings
+
         if self.users:
             out.append(f"  usuarios de demostración (contraseña {DEMO_PASSWORD}): " + ", ".join(self.users))
+        elif not settings.MIAF_DEMO_DATABASE:
+            out.append("  sin usuarios de demostración: esta base de datos no está marcada como de demostración "
+                       "(MIAF_DEMO_DATABASE=true); cree los suyos con `miaf createuser`.")  # fmt: skip
         return out

@@ -52,6 +52,7 @@ from miaf.design import (
 from miaf.design.plot import LocalFrame, parse_plot
 from miaf.params import SOIL_DEPTH_CLASSES, load_parameters, soil_depth_class_m
 from miaf.params import species as species_catalogue
+from miaf.web.accounts.scoping import require_in_scope
 from miaf.web.plots.models import Plot, PlotDesign
 
 __all__ = [
@@ -298,6 +299,8 @@ def save_design(plot: Plot, result: DesignResult, params: Mapping[str, Any] | No
 
     ``params`` are the inputs to record (defaults to ``result.inputs`` set by :func:`design_for_plot`).
     """
+    if getattr(user, "is_authenticated", False):
+        require_in_scope(user, plot)
     inputs = dict(params if params is not None else getattr(result, "inputs", {}))
     with transaction.atomic():
         locked = Plot.objects.select_for_update().get(pk=plot.pk)  # serialises concurrent saves (PostgreSQL)

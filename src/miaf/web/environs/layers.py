@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import struct
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
 import shapely
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from pyproj.exceptions import CRSError, ProjError
 from shapely.geometry import mapping, shape
 
+from miaf import limits
 from miaf.environment.layers import Layer, layer_overlap, read_layer
 
 __all__ = ["LayerError", "SUFFIXES", "load_reference_layer", "layer_geometry", "overlap_for"]
@@ -41,10 +46,18 @@ def layer_geometry(geojson: dict):  # noqa: ANN201
     return shape(geojson)
 
 
-def _check_geojson(path: Path) -> None:
+def _limit_error(exc: limits.LimitError) -> LayerError:
+    return LayerError(exc.message(get_language() or "es"))
+
+
+def _check_geojson(path: Path, label: str) -> None:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        text = path.read_text(encoding="utf-8")
+        limits.check_json_depth(text, label)
+        data = json.loads(text)
+    except limits.LimitError as exc:
+        raise _limit_error(exc) from exc
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise LayerError(_("El archivo no es GeoJSON válido: %(e)s") % {"e": exc}) from exc
     if not isinstance(data, dict):
         raise LayerError(_("El archivo no es un objeto GeoJSON."))
@@ -65,11 +78,17 @@ def _check_geojson(path: Path) -> None:
                          % {"n": n, "types": ", ".join(str(t) for t in others)})
 
 
-def _check_gpkg(path: Path) -> None:
+def _check_gpkg(path: Path, label: str) -> None:
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
+        limits.check_gpkg_schema(path, label)
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
             rows = con.execute("SELECT geometry_type_name FROM gpkg_geometry_columns").fetchall()
-    except sqlite3.DatabaseError as exc:
+        finally:
+            con.close()
+    except limits.LimitError as exc:
+        raise _limit_error(exc) from exc
+    except (sqlite3.DatabaseError, ValueError) as exc:
         raise LayerError(_("El archivo no es un GeoPackage válido: %(e)s") % {"e": exc}) from exc
     types = {str(r[0]).upper() for r in rows}
     if rows and not types & (GPKG_POLYGONS | {"GEOMETRY"}):
@@ -77,11 +96,14 @@ def _check_gpkg(path: Path) -> None:
                          % {"types": ", ".join(sorted(types))})
 
 
-def _check_zip(path: Path) -> None:
+def _check_zip(path: Path, label: str) -> None:
     try:
         with zipfile.ZipFile(path) as zf:
             names = [n.lower() for n in zf.namelist()]
-    except zipfile.BadZipFile as exc:
+        limits.check_zip(path, label)
+    except limits.LimitError as exc:
+        raise _limit_error(exc) from exc
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
         raise LayerError(_("El archivo .zip está dañado o no es un zip.")) from exc
     if not any(n.endswith(".shp") for n in names):
         raise LayerError(_("El .zip no contiene un Shapefile (.shp)."))
@@ -134,13 +156,23 @@ def load_reference_layer(file, name: str, kind: str, illustrative: bool, source:
             with path.open("wb") as fh:
                 for chunk in (file.chunks() if hasattr(file, "chunks") else [file.read()]):
                     fh.write(chunk)
-        {".gpkg": _check_gpkg, ".zip": _check_zip}.get(suffix, _check_geojson)(path)
+        {".gpkg": _check_gpkg, ".zip": _check_zip}.get(suffix, _check_geojson)(path, Path(filename).name)
         try:
             layer = read_layer(path, name=name)
         except LayerError:
             raise
-        except (ValueError, KeyError, TypeError, IndexError, sqlite3.DatabaseError, shapely.errors.GEOSException) as exc:
-            raise LayerError(_("No se pudo leer la capa: %(e)s") % {"e": exc}) from exc
+        except (CRSError, ProjError) as exc:
+            raise LayerError(_("El sistema de coordenadas de la capa es desconocido (%(e)s): reproyecte la capa a "
+                               "WGS84 (EPSG:4326).") % {"e": str(exc).splitlines()[0][:200]}) from exc
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError, struct.error, zipfile.BadZipFile, zlib.error,
+                EOFError, OSError, RecursionError, sqlite3.DatabaseError, shapely.errors.GEOSException) as exc:
+            raise LayerError(_("No se pudo leer la capa: %(e)s") % {"e": str(exc).splitlines()[0][:300] if str(exc)
+                                                                      else type(exc).__name__}) from exc
+    n = int(shapely.get_num_coordinates(layer.geometry))
+    try:
+        limits.check_vertices(n, name, name, limits.LIMITS.layer_vertices)
+    except limits.LimitError as exc:
+        raise _limit_error(exc) from exc
     _check_lonlat(layer.geometry)
     if layer.geometry.is_empty or layer.geometry.area <= 0:
         raise LayerError(_("La capa no tiene ningún polígono con superficie."))

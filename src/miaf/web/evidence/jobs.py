@@ -15,13 +15,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from miaf.indicators import IndicatorFilters
 
 from .models import ReportJob
 
-__all__ = ["clean_filters", "create_job", "output_path", "process_alive", "reap_interrupted", "reports_dir", "run_job",
+__all__ = ["JobLimitError", "clean_filters", "create_job", "output_path", "process_alive", "reap_interrupted", "reports_dir", "run_job",
            "start_job"]
 
 #: Message of a job whose process ended without finishing it (killed, out of memory, server restarted).
@@ -45,10 +47,35 @@ def clean_filters(filters: dict | None) -> dict:
     return IndicatorFilters(**data).to_dict()
 
 
+class JobLimitError(ValueError):
+    """Too many report jobs queued or running (for this user or in all); the message is for the user."""
+
+
+def check_job_limits(user) -> None:  # noqa: ANN001
+    """Refuse a new job while the user has ``MIAF_REPORT_JOBS_PER_USER`` or the server
+    ``MIAF_REPORT_JOBS_TOTAL`` jobs queued or running (jobs whose process is gone are marked failed first)."""
+    active = ReportJob.objects.filter(status__in=[ReportJob.Status.QUEUED, ReportJob.Status.RUNNING])
+    reap_interrupted(list(active))
+    per_user = int(getattr(settings, "MIAF_REPORT_JOBS_PER_USER", 1))
+    total = int(getattr(settings, "MIAF_REPORT_JOBS_TOTAL", 2))
+    mine = active.filter(user=user).count()
+    if mine >= per_user:
+        raise JobLimitError(_("Ya tiene %(n)d informe(s) en proceso; el máximo por persona es %(max)d. Espere a que "
+                              "termine antes de generar otro.") % {"n": mine, "max": per_user})
+    running = active.count()
+    if running >= total:
+        raise JobLimitError(_("El servidor ya está generando %(n)d informe(s); el máximo a la vez es %(max)d. "
+                              "Inténtelo de nuevo en unos minutos.") % {"n": running, "max": total})
+
+
 def create_job(user, filters: dict | None = None, fmt: str = "pdf") -> ReportJob:  # noqa: ANN001
+    """A new queued job; raises :class:`JobLimitError` over the concurrent-job limits, ValueError on bad input."""
     if fmt not in ReportJob.Format.values:
         raise ValueError(f"format must be one of {ReportJob.Format.values}, got {fmt!r}")
-    return ReportJob.objects.create(user=user, filters=clean_filters(filters), format=fmt)
+    filters = clean_filters(filters)
+    with transaction.atomic():
+        check_job_limits(user)
+        return ReportJob.objects.create(user=user, filters=filters, format=fmt)
 
 
 def start_job(job: ReportJob) -> int:

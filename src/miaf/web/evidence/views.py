@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from .forms import ReportForm
-from .jobs import create_job, reap_interrupted, start_job
+from .jobs import JobLimitError, create_job, reap_interrupted, start_job
 from .models import ReportJob
 
 CONTENT_TYPES = {"pdf": "application/pdf", "html": "text/html; charset=utf-8", "zip": "application/zip"}
@@ -29,7 +29,15 @@ def _own(request: HttpRequest, pk: int) -> ReportJob:
 def index(request: HttpRequest) -> HttpResponse:
     form = ReportForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        job = create_job(request.user, form.filters(), form.cleaned_data["format"])
+        try:
+            job = create_job(request.user, form.filters(), form.cleaned_data["format"])
+        except JobLimitError as exc:
+            if request.headers.get("HX-Request"):
+                # htmx swaps only 2xx answers: the refusal is shown in the jobs list, where the new job would be.
+                return render(request, "evidence/_refused.html", {"message": str(exc)})
+            form.add_error(None, str(exc))
+            jobs = ReportJob.objects.filter(user=request.user)[:10]
+            return render(request, "evidence/index.html", {"form": form, "jobs": jobs}, status=429)
         start_job(job)
         if request.headers.get("HX-Request"):
             return render(request, "evidence/_job.html", {"job": job})

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from miaf.web.audit.history import AuditedRecords
 from miaf.web.core.models import Origin, Provenance, TimeStamped
 from miaf.web.records.models import not_in_future
 from miaf.web.registry.models import Language
@@ -49,6 +50,8 @@ class Visit(Provenance):
         help_text=_("Al guardar, se agenda la próxima visita en el calendario."),
     )
 
+    history = AuditedRecords()
+
     class Meta:
         ordering = ["-visited_on"]
         indexes = [models.Index(fields=["family", "visited_on"], name="visit_family_date"),
@@ -70,6 +73,8 @@ class TreeMeasurement(models.Model):
     )
     height_m = models.FloatField(_("altura [m]"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(40)])
     alive = models.BooleanField(_("vivo"), default=True)
+
+    history = AuditedRecords()
 
     class Meta:
         verbose_name = _("medición de árbol")
@@ -100,6 +105,8 @@ class TrainingEvent(Provenance):
         help_text=_("Además del grupo anfitrión: sus integrantes pueden aparecer en la lista de asistencia."),
     )
 
+    history = AuditedRecords()
+
     class Meta:
         ordering = ["-held_on"]
         verbose_name = _("capacitación o intercambio")
@@ -120,6 +127,8 @@ class Attendance(models.Model):
     event = models.ForeignKey(TrainingEvent, verbose_name=_("evento"), on_delete=models.CASCADE, related_name="attendance")
     family = models.ForeignKey("registry.Family", verbose_name=_("familia"), on_delete=models.CASCADE)
     member = models.ForeignKey("registry.Member", verbose_name=_("integrante"), null=True, blank=True, on_delete=models.SET_NULL)
+
+    history = AuditedRecords()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["event", "member"], name="attend_once")]
@@ -153,6 +162,8 @@ class VisitPlan(TimeStamped):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("agendada por"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
 
+    history = AuditedRecords()
+
     class Meta:
         ordering = ["due_on", "pk"]
         indexes = [models.Index(fields=["promoter", "status", "due_on"], name="plan_promoter_due"),
@@ -181,6 +192,8 @@ class StaffTraining(TimeStamped):
     origin = models.CharField(_("origen"), max_length=10, choices=Origin.choices, default=Origin.MANUAL)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("registrado por"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
+
+    history = AuditedRecords()
 
     class Meta:
         ordering = ["-held_on", "pk"]

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from miaf.web.accounts.models import Role
 from miaf.web.accounts.scoping import can_edit, families_for, groups_for, organisations_for, role_of
+from miaf.web.audit import history as audit
 from miaf.web.fieldwork.models import (
     Attendance,
     StaffTraining,
@@ -159,7 +160,7 @@ def record_visit(user: Any, visit: Visit, measurements: Sequence[dict[str, Any]]
         rows = measurement_rows(visit, measurements)
         if not created:
             visit.measurements.all().delete()
-        TreeMeasurement.objects.bulk_create(rows)
+        audit.bulk_create(TreeMeasurement, rows)
     if created:
         if plan is None:
             plan = (VisitPlan.objects.filter(family_id=visit.family_id, status=VisitPlan.Status.PLANNED,
@@ -276,11 +277,41 @@ def record_training(user: Any, event: TrainingEvent, attendees: Iterable[Attende
     if invited_ids is not None:
         event.groups.set(invited_ids - ({event.group_id} if event.group_id else set()))
     if rows is not None:
-        event.attendance.all().delete()
+        # Only the rows of families within the user's reach are replaced: another group's attendance stays.
+        _attendance_in_reach(user, event).delete()
         for row in rows:
             row.event = event
         Attendance.objects.bulk_create(rows)
     return event
+
+
+def _attendance_in_reach(user: Any, event: TrainingEvent):  # noqa: ANN202
+    rows = Attendance.objects.filter(event=event)
+    return rows if _is_system_or_admin(user) else rows.filter(family__in=families_for(user).values("pk"))
+
+
+def check_training_in_reach(user: Any, event: TrainingEvent) -> None:
+    """Refuse a change to a whole event (deleting it) unless it and everything it cascades to are the user's:
+    a promoter only an event hosted by one of her groups, and nobody an event with attendance of families
+    outside their reach (deleting the event would delete those rows)."""
+    _require_editor(user)
+    if _is_system_or_admin(user):
+        return
+    if not organisations_for(user).filter(pk=event.organisation_id).exists():
+        raise PermissionDenied(_("Esa organización no está a su alcance."))
+    if role_of(user) == Role.PROMOTER and not groups_for(user).filter(pk=event.group_id).exists():
+        raise PermissionDenied(_("Ese evento no es de uno de sus grupos; no puede borrarlo."))
+    outside = Attendance.objects.filter(event=event).exclude(family__in=families_for(user).values("pk"))
+    if outside.exists():
+        raise PermissionDenied(_("El evento tiene asistencia de familias fuera de su alcance; "
+                                 "pida a la coordinación que lo borre."))
+
+
+@transaction.atomic
+def delete_training(user: Any, event: TrainingEvent) -> None:
+    """Delete a training or exchange with its attendance, once :func:`check_training_in_reach` allows it."""
+    check_training_in_reach(user, event)
+    event.delete()
 
 
 @transaction.atomic

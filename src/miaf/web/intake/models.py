@@ -82,12 +82,14 @@ class ImportedSubmission(models.Model):
     instance_id = models.CharField(_("id de instancia de la última versión"), max_length=100, blank=True)
     digest = models.CharField(_("huella del contenido"), max_length=140)
     superseded_ids = models.JSONField(_("ids de versiones anteriores"), default=list, blank=True)
+    #: The server's own id of the submission that no edit changes (KoboToolbox ``_id`` as ``kobo:<_id>``).
+    source_id = models.CharField(_("id estable en el servidor"), max_length=60, blank=True, default="")
     batch = models.ForeignKey(ImportBatch, verbose_name=_("lote"), null=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(_("actualizado"), auto_now=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["form", "submission_id"], name="one_submission_per_form")]
-        indexes = [models.Index(fields=["form", "instance_id"])]
+        indexes = [models.Index(fields=["form", "instance_id"]), models.Index(fields=["form", "source_id"])]
         verbose_name = _("envío importado")
         verbose_name_plural = _("envíos importados")
 

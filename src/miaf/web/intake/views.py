@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 
 from miaf.web.accounts.models import Role
 from miaf.web.accounts.scoping import can_edit, role_of
+from miaf.web.core.uploads import pending_root, remove_abandoned
 from miaf.web.intake.forms import QuarantineEditForm, UploadForm
 from miaf.web.intake.models import ImportBatch, QuarantinedRow
 from miaf.web.intake.services import ExportError, get_form, import_files, reimport_row
@@ -61,7 +62,7 @@ def _lang() -> str:
 
 
 def _pending_dir(token: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / "intake" / "pending" / token
+    return pending_root() / token
 
 
 def _mb(n: int) -> str:
@@ -86,6 +87,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 error = _("Los archivos pesan %(size)s MB; el máximo es %(max)s MB.") % {
                     "size": _mb(total), "max": _mb(MAX_UPLOAD_BYTES)}
                 return render(request, "intake/upload.html", {"form": form, "error": error}, status=413)
+            remove_abandoned()
             token = secrets.token_hex(16)
             folder = _pending_dir(token)
             folder.mkdir(parents=True, exist_ok=True)
@@ -103,6 +105,9 @@ def upload(request: HttpRequest) -> HttpResponse:
             except ExportError as exc:
                 shutil.rmtree(folder, ignore_errors=True)
                 return render(request, "intake/upload.html", {"form": form, "error": exc.message(_lang())}, status=400)
+            except BaseException:
+                shutil.rmtree(folder, ignore_errors=True)  # no folder left behind by a failed upload
+                raise
             pending = request.session.get(SESSION_KEY, {})
             pending[token] = {"form": form_name, "names": names, "report": report.to_dict()}
             request.session[SESSION_KEY] = pending

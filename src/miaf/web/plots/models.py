@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from miaf.geo import GeometryError, validate_boundary
+from miaf.web.audit.history import AuditedRecords
 from miaf.web.core.models import Provenance, TimeStamped
 
 
@@ -52,6 +53,8 @@ class Plot(Provenance):
     system = models.CharField(_("sistema actual"), max_length=12, choices=System.choices, default=System.TRADITIONAL)
     established_on = models.DateField(_("establecido como MIAF-D el"), null=True, blank=True)
 
+    history = AuditedRecords()
+
     class Meta:
         ordering = ["family__code", "name"]
         verbose_name = _("parcela")
@@ -86,6 +89,8 @@ class PlotPhase(TimeStamped):
     ended_on = models.DateField(_("hasta"), null=True, blank=True)
     notes = models.TextField(_("notas"), blank=True)
 
+    history = AuditedRecords()
+
     class Meta:
         ordering = ["plot", "started_on"]
         constraints = [
@@ -113,6 +118,8 @@ class PlotDesign(TimeStamped):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    history = AuditedRecords()
 
     class Meta:
         ordering = ["plot", "-version"]

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from miaf.web.accounts.scoping import require_in_scope
 from miaf.web.plots.models import Plot, PlotPhase, System
 
 
 @transaction.atomic
-def register_plot(plot: Plot, since: dt.date) -> Plot:
-    """Validate and save a new plot and open its first phase under ``plot.system`` from ``since``."""
+def register_plot(plot: Plot, since: dt.date, *, actor: Any = None) -> Plot:
+    """Validate and save a new plot and open its first phase under ``plot.system`` from ``since``; the family
+    must be within ``actor``'s reach (``None``: the system)."""
+    if actor is not None and plot.family_id is not None:
+        require_in_scope(actor, plot.family)
     plot.full_clean()
     plot.save()
     PlotPhase.objects.create(plot=plot, system=plot.system, started_on=since)
@@ -21,8 +26,9 @@ def register_plot(plot: Plot, since: dt.date) -> Plot:
 
 
 @transaction.atomic
-def convert_plot(plot: Plot, system: str, on: dt.date, notes: str = "") -> PlotPhase:
+def convert_plot(plot: Plot, system: str, on: dt.date, notes: str = "", *, actor: Any = None) -> PlotPhase:
     """Close the plot's open phase on ``on`` and open a new one under ``system`` (history is kept)."""
+    require_in_scope(actor, plot)
     current = plot.phases.filter(ended_on__isnull=True).first()
     if current and current.system == system:
         raise ValidationError({"system": _("La parcela ya está en ese sistema.")})

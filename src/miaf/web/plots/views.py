@@ -70,7 +70,7 @@ def plot_create(request: HttpRequest) -> HttpResponse:
         plot = form.save(commit=False)
         plot.created_by = request.user
         try:
-            register_plot(plot, since=form.cleaned_data["since"])
+            register_plot(plot, since=form.cleaned_data["since"], actor=request.user)
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
@@ -101,7 +101,7 @@ def plot_convert(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            convert_plot(plot, data["system"], data["on"], notes=data["notes"])
+            convert_plot(plot, data["system"], data["on"], notes=data["notes"], actor=request.user)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

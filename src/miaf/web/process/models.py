@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from miaf.web.audit.history import AuditedRecords
 from miaf.web.core.models import Provenance, TimeStamped
 from miaf.web.records.models import not_in_future
 
@@ -116,6 +117,8 @@ class StepRecord(TimeStamped):
     notes = models.TextField(_("notas"), blank=True)
     out_of_order_reason = models.TextField(_("motivo del cierre fuera de orden"), blank=True)
 
+    history = AuditedRecords()
+
     class Meta:
         ordering = ["group", "stage__order"]
         constraints = [
@@ -174,6 +177,8 @@ class ChecklistTick(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("quién"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 
+    history = AuditedRecords()
+
     class Meta:
         ordering = ["item", "-at", "-id"]
         verbose_name = _("marca de verificación")
@@ -193,6 +198,8 @@ class Evidence(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("quién"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 
+    history = AuditedRecords()
+
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = _("evidencia del paso")
@@ -210,6 +217,8 @@ class Commitment(Provenance):
         settings.AUTH_USER_MODEL, verbose_name=_("representante de la organización"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )
+
+    history = AuditedRecords()
 
     class Meta:
         ordering = ["-signed_on"]
@@ -244,6 +253,8 @@ class ResourceInventory(Provenance):
     tools = models.TextField(_("herramientas"), blank=True)
     savings_mxn = models.DecimalField(_("ahorro [MXN]"), max_digits=12, decimal_places=2, default=0, validators=NON_NEGATIVE)
 
+    history = AuditedRecords()
+
     class Meta:
         ordering = ["-surveyed_on", "-id"]
         indexes = [models.Index(fields=["family", "surveyed_on"], name="process_inventory_latest")]
@@ -264,6 +275,8 @@ class ProjectIdea(Provenance):
     description = models.TextField(_("descripción"), blank=True)
     species = models.ForeignKey("catalogue.Species", verbose_name=_("especie"), null=True, blank=True, on_delete=models.SET_NULL)
     chosen = models.BooleanField(_("elegida"), default=False)
+
+    history = AuditedRecords()
 
     class Meta:
         ordering = ["family", "rank"]

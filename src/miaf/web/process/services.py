@@ -373,7 +373,9 @@ def record_idea(user, family, data: dict, origin: str = "manual") -> ProjectIdea
     idea = ProjectIdea(family=family, created_by=actor(user), origin=origin, **data)
     idea.full_clean()
     if idea.chosen:
-        ProjectIdea.objects.filter(Q(family=family) & Q(chosen=True)).update(chosen=False)
+        for other in ProjectIdea.objects.filter(Q(family=family) & Q(chosen=True)):  # one history row each
+            other.chosen = False
+            other.save(update_fields=["chosen", "updated_at"])
     idea.save()
     _mark_family_step(user, family, IDEAS_STAGE, Status.DONE if idea.chosen else Status.IN_PROGRESS, idea.recorded_on)
     return idea

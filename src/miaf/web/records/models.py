@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from miaf.web.audit.history import AuditedRecords
 from miaf.web.core.models import Provenance
 from miaf.web.records import rules
 
@@ -40,6 +41,8 @@ class Planting(Provenance):
     row_number = models.PositiveIntegerField(_("hilera"), null=True, blank=True)
     notes = models.TextField(_("notas"), blank=True)
 
+    history = AuditedRecords()
+
     class Meta:
         ordering = ["-planted_on"]
         verbose_name = _("siembra o plantación")
@@ -63,6 +66,8 @@ class Harvest(Provenance):
     harvested_on = models.DateField(_("fecha de cosecha"), validators=[not_in_future])
     quantity_kg = models.DecimalField(_("cantidad [kg]"), max_digits=12, decimal_places=2, validators=POSITIVE)
     notes = models.TextField(_("notas"), blank=True)
+
+    history = AuditedRecords()
 
     class Meta:
         ordering = ["-harvested_on"]
@@ -97,6 +102,8 @@ class HarvestDestination(models.Model):
     buyer = models.CharField(_("comprador"), max_length=160, blank=True)
     paid_on = models.DateField(_("fecha en que llegó el pago"), null=True, blank=True)
 
+    history = AuditedRecords()
+
     class Meta:
         verbose_name = _("destino de la cosecha")
         verbose_name_plural = _("destinos de la cosecha")
@@ -125,6 +132,8 @@ class InputPurchase(Provenance):
     cost_mxn = models.DecimalField(_("costo [MXN]"), max_digits=14, decimal_places=2, validators=POSITIVE)
     supplier = models.CharField(_("proveedor"), max_length=160, blank=True)
     collective = models.BooleanField(_("compra colectiva"), default=False)
+
+    history = AuditedRecords()
 
     class Meta:
         ordering = ["-purchased_on"]
@@ -170,6 +179,8 @@ class LabourLog(Provenance):
         _("jornal pagado [MXN/día]"), max_digits=8, decimal_places=2, null=True, blank=True, validators=POSITIVE
     )
 
+    history = AuditedRecords()
+
     class Meta:
         ordering = ["-year", "-month"]
         verbose_name = _("registro de mano de obra")
@@ -214,6 +225,8 @@ class LedgerEntry(Provenance):
     )
     amount_mxn = models.DecimalField(_("monto [MXN]"), max_digits=14, decimal_places=2, validators=POSITIVE)
     notes = models.CharField(_("notas"), max_length=255, blank=True)
+
+    history = AuditedRecords()
 
     class Meta:
         ordering = ["family", "year", "month"]

@@ -32,6 +32,7 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from miaf.web.accounts.scoping import can_edit, families_for, require_personal_data
+from miaf.web.audit import history as audit
 from miaf.web.records.models import (
     Harvest,
     HarvestDestination,
@@ -215,7 +216,7 @@ def save_harvest(actor: User, data: Data, destinations: list[dict] | None, insta
             harvest.destinations.all().delete()
         for row in rows:
             row.harvest = harvest
-        HarvestDestination.objects.bulk_create(rows)
+        audit.bulk_create(HarvestDestination, rows)
     return harvest
 
 

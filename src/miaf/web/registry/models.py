@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from miaf.web.audit.history import AuditedRecords
 from miaf.web.core.models import Provenance, TimeStamped
 
 
@@ -30,6 +31,8 @@ class Organisation(TimeStamped):
         related_name="producer_organisations",
         limit_choices_to={"kind": OrganisationKind.ACCOMPANYING},
     )
+
+    history = AuditedRecords()
 
     class Meta:
         ordering = ["name"]
@@ -86,6 +89,8 @@ class Locality(TimeStamped):
     )
     altitude_m = models.FloatField(_("altitud [m]"), null=True, blank=True)
 
+    history = AuditedRecords()
+
     class Meta:
         ordering = ["municipality__name", "name"]
         constraints = [
@@ -116,6 +121,8 @@ class Group(TimeStamped):
     )
     formed_on = models.DateField(_("formado el"), null=True, blank=True)
 
+    history = AuditedRecords()
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -137,6 +144,8 @@ class Family(Provenance):
     anyone_migrated = models.BooleanField(_("¿alguien migró?"), default=False)
     migration_notes = models.TextField(_("notas sobre migración"), blank=True)
     notes = models.TextField(_("notas"), blank=True)
+
+    history = AuditedRecords()
 
     class Meta:
         ordering = ["code"]
@@ -189,6 +198,8 @@ class Member(TimeStamped):
     languages = models.JSONField(_("lenguas que habla"), default=list, blank=True)
     migrated = models.BooleanField(_("migró"), default=False)
 
+    history = AuditedRecords()
+
     class Meta:
         ordering = ["family", "id"]
         verbose_name = _("integrante")
@@ -213,6 +224,8 @@ class Membership(TimeStamped):
     group = models.ForeignKey(Group, verbose_name=_("grupo"), on_delete=models.PROTECT, related_name="memberships")
     joined_on = models.DateField(_("ingresó el"))
     left_on = models.DateField(_("salió el"), null=True, blank=True)
+
+    history = AuditedRecords()
 
     class Meta:
         ordering = ["-joined_on"]

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from miaf.web.accounts.models import Profile, Role
 from miaf.web.accounts.scoping import can_edit, families_for, groups_for, role_of
+from miaf.web.audit import history as audit
 from miaf.web.registry.models import (
     Family,
     Group,
@@ -116,7 +117,7 @@ def _write_members(family: Family, members: Members) -> None:
     for member in rows:
         member.family = family
         member.full_clean()
-    Member.objects.bulk_create(rows)
+    audit.bulk_create(Member, rows)
 
 
 @transaction.atomic

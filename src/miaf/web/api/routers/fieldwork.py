@@ -114,7 +114,7 @@ trainings = Resource(
         "group": Ref(lambda user: groups_for(user), label=_l("El grupo")),
         "locality": Ref(lambda user: Locality.objects.all(), label=_l("La localidad")),
     },
-    save=save_training,
+    save=save_training, delete=lambda request, event: services.delete_training(request.auth, event),
     description="Trainings and exchanges of experience.",
 )
 

@@ -66,7 +66,7 @@ def save_plot(request: HttpRequest, plot: Plot, data: dict, created: bool) -> Pl
         start = since or plot.established_on or timezone.localdate()
         if start > timezone.localdate():
             raise FieldError("since", _("La fecha no puede estar en el futuro."), "future_date")
-        return register_plot(plot, start)
+        return register_plot(plot, start, actor=request.auth)
     plot.full_clean()
     plot.save()
     return plot
@@ -133,7 +133,7 @@ def create_phase(request: HttpRequest, payload: PhaseIn, id: int = Path(..., ge=
     plot = get_scoped(plots, request.auth, id)
     if payload.on > timezone.localdate():
         raise FieldError("on", _("La fecha no puede estar en el futuro."), "future_date")
-    phase = convert_plot(plot, payload.system, payload.on, payload.notes)
+    phase = convert_plot(plot, payload.system, payload.on, payload.notes, actor=request.auth)
     return Status(201, phase)
 
 

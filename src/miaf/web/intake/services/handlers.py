@@ -16,9 +16,18 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from miaf.web.accounts.models import Role
+from miaf.web.accounts.scoping import role_of, scoped
+from miaf.web.audit import history as audit
 from miaf.web.core.models import Origin
 from miaf.web.fieldwork.models import TrainingEvent, Visit
-from miaf.web.fieldwork.services import Attendee, eligible_families_groups, record_training, record_visit
+from miaf.web.fieldwork.services import (
+    Attendee,
+    check_training_in_reach,
+    eligible_families_groups,
+    record_training,
+    record_visit,
+)
 from miaf.web.intake.services import values as v
 from miaf.web.intake.services.fastinsert import fast_path_available, insert_rows, next_id
 from miaf.web.plots.models import Plot, PlotPhase
@@ -81,6 +90,14 @@ class Handler(ABC):
 
     def existing(self, sid: str) -> Any:
         return self.model.objects.filter(submission_id=sid, origin=Origin.IMPORT).first()
+
+    def outside_scope(self, user: Any, sid: str) -> bool:
+        """Whether a record submission ``sid`` wrote lies outside ``user``'s reach (``None``: the system). The
+        importer asks before an update, whatever the new version says: the stored rows decide."""
+        if user is None or role_of(user) == Role.ADMINISTRATOR:
+            return False
+        rows = self.model.objects.filter(submission_id=sid, origin=Origin.IMPORT)
+        return rows.exclude(pk__in=scoped(user, self.model).values("pk")).exists()
 
 
 class HarvestHandler(Handler):
@@ -211,6 +228,15 @@ class EconomyHandler(Handler):
 class EventHandler(Handler):
     model = TrainingEvent
 
+    def outside_scope(self, user: Any, sid: str) -> bool:
+        # The same rule as deleting the event: hosted by one of the user's groups, no attendance beyond reach.
+        for event in self.model.objects.filter(submission_id=sid, origin=Origin.IMPORT):
+            try:
+                check_training_in_reach(user, event)
+            except PermissionDenied:
+                return True
+        return False
+
     @staticmethod
     def _fields(clean: dict[str, Any]) -> dict[str, Any]:
         group_id, org_id, locality_id = clean["group"]
@@ -335,7 +361,7 @@ class FamilyHandler(Handler):
 
         def replace_members(family: Family) -> None:
             family.members.all().delete()
-            Member.objects.bulk_create(self._members(family, clean))
+            audit.bulk_create(Member, self._members(family, clean))  # one history row each
 
         with refusals_as_invalid():
             update_family(prov["created_by"], fam, group=Group.objects.get(pk=clean["group"][0]),
@@ -435,6 +461,9 @@ class ProcessStepHandler(Handler):
 
     def existing(self, sid: str) -> Any:
         return None
+
+    def outside_scope(self, user: Any, sid: str) -> bool:
+        return False  # an update is refused anyway (the history is append-only)
 
 
 HANDLERS: dict[str, Handler] = {

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from miaf.web.accounts.models import Role
 from miaf.web.accounts.scoping import can_edit, families_for, groups_for, role_of
+from miaf.web.audit.history import IMPORT, acting
 from miaf.web.catalogue.models import Species
 from miaf.web.intake.models import ImportBatch, ImportedSubmission, QuarantinedRow
 from miaf.web.intake.services import values as v
@@ -65,6 +66,7 @@ class ImportReport:
     quarantined: int = 0
     warnings: list[dict[str, str]] = field(default_factory=list)
     quarantine: list[dict[str, Any]] = field(default_factory=list)  # the first rows' reasons
+    updates: list[dict[str, Any]] = field(default_factory=list)  # the first updates: what they will change
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
@@ -168,6 +170,7 @@ class _Seen:
     instance_id: str
     digest: str
     superseded_ids: tuple[str, ...] = ()
+    source_id: str = ""
     pk: None = None
 
 
@@ -203,10 +206,25 @@ class Runner:
                                       raw=raw, reasons=reasons)
 
     def _find(self, sub: Submission, ledger: dict[str, ImportedSubmission]) -> ImportedSubmission | None:
-        for key in (sub.root_id, sub.deprecated_id, sub.instance_id):
+        for key in (sub.root_id, sub.deprecated_id, sub.instance_id, sub.source_id):
             if key and key in ledger:
                 return ledger[key]
         return None
+
+    def _describe_update(self, sub: Submission, entry: ImportedSubmission) -> dict[str, Any] | None:
+        """What an update will change (the stored record as it is now) and how the edit was recognised, for the
+        report and its preview (the first rows only)."""
+        if len(self.report.updates) >= PREVIEW_REASONS:
+            return None
+        if sub.root_id == entry.submission_id:
+            how = ""
+        elif sub.source_id and sub.source_id == entry.source_id:
+            how = sub.source_id
+        else:
+            how = sub.deprecated_id or sub.instance_id
+        record = self.handler.existing(entry.submission_id)
+        return {"row": sub.row_number, "submission_id": entry.submission_id,
+                "record": str(record) if record is not None else "", "matched_by": how}
 
     # ---------------------------------------------------------------- chunks
     def run(self, subs: Iterator[Submission]) -> None:
@@ -222,15 +240,20 @@ class Runner:
     def chunk(self, subs: list[Submission]) -> None:
         self.report.rows += len(subs)
         keys = {k for s in subs for k in (s.root_id, s.deprecated_id, s.instance_id) if k}
+        sources = {s.source_id for s in subs if s.source_id}
         ledger: dict[str, ImportedSubmission] = {}
         for entry in ImportedSubmission.objects.filter(form=self.form.name, submission_id__in=keys):
             ledger[entry.submission_id] = entry
         for entry in ImportedSubmission.objects.filter(form=self.form.name, instance_id__in=keys):
             ledger.setdefault(entry.instance_id, entry)
+        if sources:
+            for entry in ImportedSubmission.objects.filter(form=self.form.name, source_id__in=sources):
+                ledger.setdefault(entry.source_id, entry)
         for entry in self.seen.values():
-            for k in (entry.submission_id, entry.instance_id):
-                if k in keys:
+            for k in (entry.submission_id, entry.instance_id, entry.source_id):
+                if k in keys or k in sources:
                     ledger[k] = entry
+        learnt: list[ImportedSubmission] = []  # ledger rows imported before their source id was kept
         # A submission identical to the version already imported is a duplicate: it was validated when it
         # was imported, so it is not validated again (a re-import of a large file is mostly this case).
         checked = []
@@ -239,6 +262,9 @@ class Runner:
             if entry is not None and self.retry_row is None and (
                     s.instance_id in entry.superseded_ids or same_content(entry.digest, digest(self.form, s))):
                 self.report.duplicates += 1
+                if s.source_id and not entry.source_id and entry.pk is not None and s.instance_id == entry.instance_id:
+                    entry.source_id = s.source_id
+                    learnt.append(entry)
                 continue
             checked.append((s, *validate(self.form, s, self.lk)))
         bad_ids = [s.root_id for s, _, r in checked if r]
@@ -271,17 +297,18 @@ class Runner:
                 self.report.duplicates += 1
             else:
                 updates.append((sub, clean, dig, entry))
+        if learnt:
+            ImportedSubmission.objects.bulk_update(learnt, ["source_id"])
         self.write_creates(creates, waiting)
-        for item in updates:
-            self.write_update(*item, waiting=waiting)
-        done = [s.root_id for s, *_ in creates] + [s.root_id for s, *_ in updates]
+        updated = [item[0].root_id for item in updates if self.write_update(*item, waiting=waiting)]
+        done = [s.root_id for s, *_ in creates] + updated
         if done:
             QuarantinedRow.objects.filter(batch__form=self.form.name, submission_id__in=done, resolved=False).update(
                 resolved=True, resolved_at=self.now)
 
     def _ledger(self, sub: Submission, dig: str) -> ImportedSubmission:
         return ImportedSubmission(form=self.form.name, submission_id=sub.root_id, instance_id=sub.instance_id,
-                                  digest=dig, batch=self.batch)
+                                  digest=dig, batch=self.batch, source_id=sub.source_id)
 
     def write_creates(self, creates: list[tuple[Submission, dict[str, Any], str]], waiting: dict) -> None:
         if not creates:
@@ -291,11 +318,12 @@ class Runner:
                 self.handler.bulk_create([(clean, self.prov(sub.root_id)) for sub, clean, _ in creates])
                 if fast_path_available():
                     rows = [{"form": self.form.name, "submission_id": s.root_id, "instance_id": s.instance_id,
-                             "digest": d, "superseded_ids": [], "batch_id": self.batch.pk, "updated_at": self.now}
+                             "digest": d, "superseded_ids": [], "batch_id": self.batch.pk, "updated_at": self.now,
+                             "source_id": s.source_id}
                             for s, _, d in creates]
                     insert_rows(ImportedSubmission, rows)
                     # Unsaved stand-ins for the ledger rows (write_update reloads one if it needs it).
-                    entries = [_Seen(r["submission_id"], r["instance_id"], d)
+                    entries = [_Seen(r["submission_id"], r["instance_id"], d, source_id=r["source_id"])
                                for r, (_, _, d) in zip(rows, creates, strict=True)]
                 else:
                     entries = ImportedSubmission.objects.bulk_create([self._ledger(s, d) for s, _, d in creates])
@@ -318,9 +346,16 @@ class Runner:
                 self.quarantine(sub, [v.reason("", v.Invalid("database", detail=str(exc)))], waiting)
 
     def write_update(self, sub: Submission, clean: dict[str, Any], dig: str, entry: ImportedSubmission,
-                     waiting: dict) -> None:
+                     waiting: dict) -> bool:
+        """Update the records of a known submission; ``False`` when it went to quarantine instead."""
         if entry.pk is None:  # written by the fast path earlier in this batch: load it
             entry = ImportedSubmission.objects.get(form=self.form.name, submission_id=entry.submission_id)
+        if self.handler.outside_scope(self.user, entry.submission_id):
+            # The records this submission wrote are not the user's (another group's family): an update through
+            # the import may not touch them, whatever group the new version names.
+            self.quarantine(sub, [v.reason("", v.Invalid("record_out_of_scope", value=entry.submission_id))], waiting)
+            return False
+        note = self._describe_update(sub, entry)
         try:
             with transaction.atomic():
                 self.handler.update(clean, self.prov(entry.submission_id))
@@ -329,14 +364,19 @@ class Runner:
                     if old and old != sub.instance_id and old not in superseded:
                         superseded.append(old)
                 entry.instance_id, entry.digest, entry.batch = sub.instance_id, dig, self.batch
+                entry.source_id = sub.source_id or entry.source_id
                 entry.superseded_ids = superseded
                 entry.save()
+            if note is not None:
+                self.report.updates.append(note)
             self.report.updated += 1
             self.seen[entry.submission_id] = entry
+            return True
         except v.Invalid as exc:
             self.quarantine(sub, [v.reason("", exc)], waiting)
         except (IntegrityError, DatabaseError, ValueError) as exc:
             self.quarantine(sub, [v.reason("", v.Invalid("database", detail=str(exc)))], waiting)
+        return False
 
 
 def _start_batch(form: FormSpec, file_name: str, sha: str, user: Any, imported_by: str, export_format: str) -> ImportBatch:
@@ -391,7 +431,7 @@ def import_files(paths: list[Path], form_name: str, *, user: Any = None, names: 
     sha = sha256_of(paths)
     versions: set[str] = set()
     try:
-        with transaction.atomic():
+        with transaction.atomic(), acting(user, IMPORT):  # history rows name the batch's user
             batch = _start_batch(form, ", ".join(names), sha, user, imported_by, export.format)
             report.batch_id = batch.pk
             Runner(form, batch, lookups, user, report).run(_versions(export.rows, versions))
@@ -410,7 +450,7 @@ def reimport_row(row: QuarantinedRow, user: Any, raw: dict[str, Any] | None = No
     sub = Submission.from_raw(raw if raw is not None else row.raw, row.row_number)
     report = ImportReport(form=form.name, file_names=[row.batch.file_name], export_format="quarantine")
     lookups = build_lookups(user)
-    with transaction.atomic():
+    with transaction.atomic(), acting(user, IMPORT):
         batch = _start_batch(form, f"{row.batch.file_name} (cuarentena #{row.pk})", row.batch.sha256, user, "",
                              "quarantine")
         report.batch_id = batch.pk

@@ -17,7 +17,8 @@ Formats read (see docs/forms.md for examples):
 The root instance id that keys a submission across edits: ODK Central's ``KEY`` (the id of the first
 version, which Central keeps when a submission is edited; ``meta-instanceID`` is the current version);
 KoboToolbox's ``meta/rootUuid`` when the export has it, else ``_uuid``. ``meta/deprecatedID`` (the version
-an edit replaced) is kept too, so an edit is recognised even when the root id is not in the export.
+an edit replaced) is kept too, so an edit is recognised even when the root id is not in the export; and
+Kobo's ``_id`` (``source_id``), which no edit changes, recognises an edit whose export has neither.
 Ids are stored without their ``uuid:`` prefix.
 """
 
@@ -28,11 +29,14 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from miaf import limits as _limits
 
 ODK_SYSTEM = {
     "SubmissionDate", "KEY", "PARENT_KEY", "SubmitterID", "SubmitterName", "AttachmentsPresent",
@@ -64,12 +68,14 @@ class Submission:
     #: repeat name → rows; ``None`` when the export does not carry repeat groups (Kobo CSV).
     repeats: dict[str, list[dict[str, Any]]] | None
     submitted_at: str = ""
+    #: The server's id that survives edits (KoboToolbox ``_id`` as ``kobo:<_id>``; empty for ODK Central).
+    source_id: str = ""
 
     def raw(self) -> dict[str, Any]:
         return {
             "root_id": self.root_id, "instance_id": self.instance_id, "deprecated_id": self.deprecated_id,
             "form_version": self.form_version, "submitted_at": self.submitted_at,
-            "fields": self.fields, "repeats": self.repeats,
+            "fields": self.fields, "repeats": self.repeats, "source_id": self.source_id,
         }
 
     @classmethod
@@ -78,7 +84,7 @@ class Submission:
             row_number=row_number, root_id=raw.get("root_id", ""), instance_id=raw.get("instance_id", ""),
             deprecated_id=raw.get("deprecated_id", ""), form_version=str(raw.get("form_version", "")),
             fields=dict(raw.get("fields") or {}), repeats=raw.get("repeats"),
-            submitted_at=raw.get("submitted_at", ""),
+            submitted_at=raw.get("submitted_at", ""), source_id=raw.get("source_id", ""),
         )
 
 
@@ -119,9 +125,13 @@ def sniff(path: Path) -> str:
         try:
             with zipfile.ZipFile(path) as zf:
                 names = zf.namelist()
-        except zipfile.BadZipFile as exc:
+            # Limits before reading: members, uncompressed size, ratio, and an XLSX sheet's declared size.
+            (_limits.check_xlsx if "xl/workbook.xml" in names else _limits.check_zip)(path, path.name)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError) as exc:
             raise ExportError(f"{path.name}: el archivo ZIP está dañado ({exc}).",
                               f"{path.name}: the ZIP file is damaged ({exc}).") from exc
+        except _limits.LimitError as exc:
+            raise ExportError(exc.es, exc.en) from exc
         return "xlsx" if "xl/workbook.xml" in names else "zip"
     if b"\x00" in head or head.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8", b"\xd0\xcf\x11\xe0")):
         raise ExportError(
@@ -142,10 +152,24 @@ def sniff(path: Path) -> str:
     return "csv"
 
 
+def _check_columns(header: list[Any], name: str) -> None:
+    lim = _limits.LIMITS.columns
+    if len(header) > lim:
+        raise ExportError(f"{name}: tiene {len(header):,} columnas; el máximo es {lim:,}.",
+                          f"{name}: it has {len(header):,} columns; the limit is {lim:,}.")
+
+
+def _too_many_rows(name: str) -> ExportError:
+    lim = _limits.LIMITS.rows
+    return ExportError(f"{name}: tiene más de {lim:,} filas; el máximo es {lim:,}. Exporte por partes (por fechas).",
+                       f"{name}: it has more than {lim:,} rows; the limit is {lim:,}. Export it in parts (by date).")
+
+
 def _csv_reader(stream: io.TextIOBase) -> tuple[list[str], Iterator[list[str]]]:
     first = stream.readline()
     delimiter = ";" if first.count(";") > first.count(",") else ","
     header = next(csv.reader([first], delimiter=delimiter)) if first else []
+    _check_columns(header, Path(str(getattr(stream, "name", "") or "CSV")).name)  # never the server's path
     return [h.strip() for h in header], csv.reader(stream, delimiter=delimiter)
 
 
@@ -169,7 +193,9 @@ def _read_odk_repeat(stream: io.TextIOBase, file_name: str) -> tuple[str, set[st
     cols = [(i, _odk_leaf(h)) for i, h in enumerate(header) if h not in ODK_SYSTEM and not h.startswith("SET-OF-")]
     by_parent: dict[str, list[dict[str, str]]] = defaultdict(list)
     name = ""
-    for row in reader:
+    for n, row in enumerate(reader, start=1):
+        if n > _limits.LIMITS.rows:
+            raise _too_many_rows(file_name)
         if not row:
             continue
         if not name:
@@ -285,11 +311,14 @@ def _kobo_submission(n: int, header_idx: dict[str, int], cols: list[tuple[int, s
     fields = {leaf: cell_text(row[i]) if i < len(row) else "" for i, leaf in cols}
     instance = strip_uuid(get("meta/instanceID", "instanceID")) or strip_uuid(get("_uuid"))
     root = strip_uuid(get("meta/rootUuid", "rootUuid", "_uuid")) or instance
+    # Kobo gives an edited submission a new _uuid, and formpack exports carry no meta/deprecatedID (nor, before
+    # late 2025, meta/rootUuid): its _id, the server's row id, is what stays the same across edits.
+    kobo_id = get("_id").removesuffix(".0")
     return Submission(
         row_number=n, root_id=root, instance_id=instance,
         deprecated_id=strip_uuid(get("meta/deprecatedID", "deprecatedID")),
         form_version=fields.get("form_version", "") or get("__version__"), fields=fields, repeats=repeats,
-        submitted_at=get("_submission_time"),
+        submitted_at=get("_submission_time"), source_id=f"kobo:{kobo_id}" if kobo_id else "",
     )
 
 
@@ -323,13 +352,16 @@ def read_kobo_xlsx(name: str, path: Path) -> Export:
     for ws in wb.worksheets:
         it = ws.iter_rows(values_only=True)
         header = [cell_text(h).strip() for h in next(it, ())]
+        _check_columns(header, f"{name} ({ws.title})")
         if "_parent_index" in header:
             cols = _kobo_columns(header)
             paths = [header[i] for i, _ in cols if "/" in header[i]]
             rname = paths[0].rsplit("/", 2)[-2] if paths else ws.title
             p_i = header.index("_parent_index")
             by_parent: dict[str, list[dict[str, Any]]] = defaultdict(list)
-            for row in it:
+            for n, row in enumerate(it, start=1):
+                if n > _limits.LIMITS.rows:
+                    raise _too_many_rows(f"{name} ({ws.title})")
                 if row and any(v not in (None, "") for v in row):
                     by_parent[cell_text(row[p_i])].append({leaf: cell_text(row[i]) if i < len(row) else "" for i, leaf in cols})
             repeats[rname], repeat_columns[rname] = by_parent, {leaf for _, leaf in cols}
@@ -362,7 +394,53 @@ def _text(path: Path) -> io.TextIOBase:
 
 
 def read_export(paths: list[Path], names: list[str] | None = None) -> Export:
-    """Open the files of one export (a zip, an XLSX, or a main CSV with its repeat CSVs)."""
+    """Open the files of one export (a zip, an XLSX, or a main CSV with its repeat CSVs).
+
+    Raises only :class:`ExportError`, also while its rows are iterated: a file over a reading limit
+    (:mod:`miaf.limits`), not UTF-8, or malformed is refused with a message naming the file and the row.
+    """
+    label = ", ".join(names or [p.name for p in paths]) or "?"
+    try:
+        export = _read_export(paths, names)
+    except _MALFORMED as exc:
+        raise _malformed(label, None, exc) from exc
+    export.rows = _guarded(export.rows, label)
+    return export
+
+
+#: What a damaged file raises while it is read (a bad byte, a broken zip stream, a short row).
+_MALFORMED = (UnicodeDecodeError, csv.Error, zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, IndexError)
+
+
+def _malformed(label: str, row: int | None, exc: Exception) -> ExportError:
+    if isinstance(exc, UnicodeDecodeError):
+        es_what, en_what = f"no está en UTF-8 ({exc.reason})", f"is not UTF-8 ({exc.reason})"
+    else:
+        es_what = en_what = f"{type(exc).__name__}: {exc}"
+        es_what, en_what = f"está dañado ({es_what})", f"is damaged ({en_what})"
+    where_es = f" después de la fila {row}" if row else ""
+    where_en = f" after row {row}" if row else ""
+    return ExportError(f"{label}{where_es}: el archivo {es_what}.", f"{label}{where_en}: the file {en_what}.")
+
+
+def _guarded(rows: Iterator[Submission], label: str) -> Iterator[Submission]:
+    """The rows, at most ``rows`` of them, with decoding and CSV errors turned into :class:`ExportError`."""
+    last = 0
+    count = 0
+    try:
+        for sub in rows:
+            count += 1
+            if count > _limits.LIMITS.rows:
+                raise _too_many_rows(label)
+            last = sub.row_number
+            yield sub
+    except ExportError:
+        raise
+    except _MALFORMED as exc:
+        raise _malformed(label, last, exc) from exc
+
+
+def _read_export(paths: list[Path], names: list[str] | None = None) -> Export:
     if not paths:
         raise ExportError("No se dio ningún archivo.", "No file was given.")
     names = names or [p.name for p in paths]

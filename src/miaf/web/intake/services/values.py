@@ -51,6 +51,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "La familia «{value}» no pertenece a las organizaciones que usted acompaña.",
         "Family “{value}” does not belong to the organisations you accompany.",
     ),
+    "record_out_of_scope": (
+        "El envío {value} ya importado modificó registros fuera de su alcance (de otro grupo u organización); "
+        "no puede actualizarlos. Pida a la coordinación que revise el envío.",
+        "Submission {value}, already imported, wrote records outside your reach (another group or organisation); "
+        "you may not update them. Ask the coordination to review the submission.",
+    ),
     "family_code_taken": (
         "El código de familia «{value}» ya está registrado por otro envío o a mano.",
         "Family code “{value}” is already registered by another submission or by hand.",

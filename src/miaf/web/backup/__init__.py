@@ -1,0 +1,1 @@
+"""Backups of a miaf installation: ``miaf backup OUT`` and ``miaf restore IN`` (see docs/deploy.md)."""
