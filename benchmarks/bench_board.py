@@ -22,12 +22,7 @@ import statistics
 import sys
 import time
 
-
-def percentile(xs: list[float], q: float) -> float:
-    xs = sorted(xs)
-    k = (len(xs) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(xs) - 1)
-    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
+from benchtools import percentile
 
 
 def main(argv: list[str] | None = None) -> int:

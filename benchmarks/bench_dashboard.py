@@ -22,18 +22,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchtools import percentile
+
 FILTERED = [
     "?system=miaf_d", "?year=2016", "?year=2014&system=miaf_d", "?head_sex=F", "?municipality=07052",
     "?colour=soil_loss", "?colour=maize_yield&year=2016", "?colour=carbon&system=miaf_d",
 ]
 ANALYST_FILTERED = ["?system=miaf_d", "?year=2016", "?head_sex=F&colour=area", "?municipality=07052", "?colour=area"]
 
-
-def percentile(xs: list[float], q: float) -> float:
-    xs = sorted(xs)
-    k = (len(xs) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(xs) - 1)
-    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
 
 
 def main(argv: list[str] | None = None) -> int:
