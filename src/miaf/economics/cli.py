@@ -1,8 +1,9 @@
 """``miaf economics`` (plot cash flow, Monte Carlo) and ``miaf calendar`` (household economy calendar).
 
-``--plot ID`` needs the web app's database: the web layer sets :data:`PLOT_LOADER` to a callable
-``loader(plot_id: str) -> PlotScenario`` (or a scenario JSON dict); the science package never imports
-Django.
+``--plot ID`` needs the web app's database: the web layer (``miaf.web.cli`` when the ``miaf`` command
+starts, ``miaf.web.economy`` inside a running app) sets :data:`PLOT_LOADER` to a callable
+``loader(plot_id: str) -> PlotScenario`` (or a scenario JSON dict); this package never imports Django nor
+names the web app.
 """
 
 from __future__ import annotations
@@ -20,35 +21,14 @@ from .scenario import PlotScenario
 PLOT_LOADER: Callable[[str], object] | None = None
 
 
-def _web_plot_loader() -> Callable[[str], object]:
-    """The web app's plot loader, with Django set up; imported by name only when ``--plot`` is given, so
-    that this module stays free of Django. Any failure to reach the database becomes a one-line ValueError.
-    """
-    import importlib
-
-    hint = "--plot needs the web app database (run `miaf manage migrate` first, or set DATABASE_URL)"
-    try:
-        loader = importlib.import_module("miaf.web.economy.services").cli_plot_loader()
-    except Exception as exc:  # noqa: BLE001 - Django missing, bad settings, ...
-        raise ValueError(f"{hint}: {exc}") from None
-
-    def load(plot_id: str) -> object:
-        try:
-            return loader(plot_id)
-        except ValueError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - no such table, database locked or not allowed, ...
-            raise ValueError(f"{hint}: {exc}") from None
-
-    return load
-
-
 def _load_scenario(args) -> PlotScenario:
     if args.plot is not None:
         if args.scenario is not None:
             raise ValueError("give either --scenario or --plot, not both")
-        loader = PLOT_LOADER if PLOT_LOADER is not None else _web_plot_loader()
-        loaded = loader(args.plot)
+        if PLOT_LOADER is None:
+            raise ValueError("--plot needs the web app database: run it as `miaf economics --plot ID` "
+                             "(the web layer installs the plot loader)")
+        loaded = PLOT_LOADER(args.plot)
         return loaded if isinstance(loaded, PlotScenario) else PlotScenario.from_dict(loaded)
     if args.scenario is None:
         raise ValueError("give --scenario scenario.json (or --plot ID inside the web app)")

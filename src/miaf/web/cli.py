@@ -14,6 +14,24 @@ def setup_django() -> None:
     django.setup()
 
 
+def load_plot_for_economics(plot_id: str) -> object:
+    """``miaf economics --plot ID`` from the command line: set Django up, then read plot ``ID``'s scenario.
+
+    A failure to reach the database becomes a one-line ValueError (exit status 2)."""
+    hint = "--plot needs the web app database (run `miaf manage migrate` first, or set DATABASE_URL)"
+    try:
+        setup_django()
+        from miaf.web.economy.services import load_plot_for_cli
+    except Exception as exc:  # noqa: BLE001 - bad settings, missing packages, ...
+        raise ValueError(f"{hint}: {exc}") from None
+    try:
+        return load_plot_for_cli(plot_id)
+    except ValueError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - no such table, database locked or not allowed, ...
+        raise ValueError(f"{hint}: {exc}") from None
+
+
 def run_manage(argv: list[str]) -> int:
     """``miaf manage migrate`` → ``django-admin migrate`` with miaf's settings."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "miaf.web.settings")
@@ -144,6 +162,10 @@ def _createuser(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    import miaf.economics.cli as economics_cli
+
+    if economics_cli.PLOT_LOADER is None:  # a running app (AppConfig.ready) has installed its own already
+        economics_cli.PLOT_LOADER = load_plot_for_economics
     p = sub.add_parser("serve", help="run the web app with gunicorn (static files through whitenoise)")
     p.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))

@@ -374,15 +374,6 @@ def install_plot_loader() -> None:
     economics_cli.PLOT_LOADER = load_plot_for_cli
 
 
-def cli_plot_loader():  # noqa: ANN201
-    """Set Django up (outside a running web app) and return the plot loader; used by the economics CLI."""
-    from miaf.web.cli import setup_django
-
-    setup_django()  # AppConfig.ready() installs the loader
-    install_plot_loader()
-    return load_plot_for_cli
-
-
 # -- family: ledger ----------------------------------------------------------------------------------
 def _harvest_price(h) -> float:  # noqa: ANN001
     """Mean recorded sale price of a harvest [MXN/kg], else the catalogue default."""

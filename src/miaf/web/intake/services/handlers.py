@@ -375,8 +375,9 @@ class RecordHandler(Handler):
 
     save: Any
 
+    @abstractmethod
     def data(self, clean: dict[str, Any]) -> dict[str, Any]:
-        raise NotImplementedError
+        """The record's field values from one clean submission."""
 
     def create(self, clean: dict[str, Any], prov: Prov) -> None:
         with refusals_as_invalid():
