@@ -17,12 +17,11 @@ table. Target: p95 under 200 ms.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
 
-from benchtools import percentile
+from benchtools import harvest_form, percentile, setup_django_for_bench
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,43 +30,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--user", default="promotor", help="who records (default: the demo promoter)")
     args = ap.parse_args(argv)
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "miaf.web.settings")
-    os.environ.pop("MIAF_TESTING", None)
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.contrib.auth import get_user_model
+    setup_django_for_bench()
     from django.db import connection
-    from django.test import Client
-    from django.urls import reverse
 
-    from miaf.web.accounts.scoping import plots_for
-    from miaf.web.catalogue.models import Species
     from miaf.web.records import services
     from miaf.web.records.models import Harvest
 
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    # Static files are not what is measured: plain storage, so that no collectstatic manifest is needed.
-    settings.STORAGES = {**settings.STORAGES,
-                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-    user = get_user_model().objects.get(username=args.user)
-    plot = plots_for(user).order_by("pk").first()
-    if plot is None:
+    form = harvest_form(args.user, notes="bench")
+    if form is None:
         print(f"{args.user} sees no plot: load the demo first (miaf demo)", file=sys.stderr)
         return 1
-    species = Species.objects.get(code="mango")
-    client = Client()
-    client.force_login(user)
-    url = reverse("records:harvest_create", args=[plot.family_id])
-    body = {
-        "plot": plot.pk, "species": species.pk, "harvested_on": "2024-09-10", "quantity_kg": "120", "notes": "bench",
-        "destinations-TOTAL_FORMS": "2", "destinations-INITIAL_FORMS": "0",
-        "destinations-0-destination": "self", "destinations-0-kg": "20",
-        "destinations-1-destination": "organisation", "destinations-1-kg": "100",
-        "destinations-1-price_mxn_per_kg": "14.50", "destinations-1-buyer": "Cooperativa",
-        "destinations-1-payment_delay_days": "21",
-    }
+    client, url, body, plot, user = form
     before = set(Harvest.objects.filter(plot=plot).values_list("pk", flat=True))
     client.get(url)  # warm: templates, session, connection
     times = []

@@ -122,7 +122,8 @@ def _plot_family_id(obj: Model) -> int | None:
 
 def check_plot_of_family(obj: Model) -> None:
     """A record of a family that names a plot: the plot must be that family's."""
-    if getattr(obj, "plot_id", None) is not None and obj.family_id is not None and _plot_family_id(obj) != obj.family_id:
+    family_id = getattr(obj, "family_id", None)  # plot-owned records (plantings, harvests) name no family
+    if getattr(obj, "plot_id", None) is not None and family_id is not None and _plot_family_id(obj) != family_id:
         raise ValidationError({"plot": ValidationError(_("La parcela no es de esta familia."), code="other_family")})
 
 
@@ -130,6 +131,16 @@ def _record_family_id(obj: Model) -> int | None:
     if hasattr(obj, "family_id"):
         return obj.family_id
     return _plot_family_id(obj)
+
+
+def check_record_scope(actor: User, obj: Model) -> None:
+    """Refuse a record whose family (its own, or its plot's) is outside the actor's reach; a record naming no
+    family yet still needs a role that may write records (its validation then asks for the family)."""
+    family_id = _record_family_id(obj)
+    if family_id is not None:
+        check_family_scope(actor, family_id)
+    else:
+        check_can_record(actor)
 
 
 def _prefixed(exc: ValidationError, prefix: str) -> ValidationError:
@@ -189,10 +200,7 @@ def save_harvest(actor: User, data: Data, destinations: list[dict] | None, insta
     harvest = instance if instance is not None else Harvest()
     _assign(harvest, data)
     _stamp(harvest, actor, provenance, created)
-    if harvest.plot_id is not None:
-        check_family_scope(actor, _plot_family_id(harvest))
-    else:
-        check_can_record(actor)
+    check_record_scope(actor, harvest)
     errors: dict[str, list] = {}
     try:
         harvest.full_clean()
@@ -227,27 +235,15 @@ def save_harvest(actor: User, data: Data, destinations: list[dict] | None, insta
 def save_planting(actor: User, data: Data, instance: Planting | None = None, provenance: dict | None = None) -> Planting:
     """Record (or change) what was sown or planted on a plot."""
     created = _guard_existing(actor, instance)
-    planting = instance if instance is not None else Planting()
-    _assign(planting, data)
-    _stamp(planting, actor, provenance, created)
-    if planting.plot_id is not None:
-        check_family_scope(actor, _plot_family_id(planting))
-    else:
-        check_can_record(actor)
-    planting.full_clean()
-    planting.save()
-    return planting
+    return _save_record(actor, instance if instance is not None else Planting(), data, created, provenance)
 
 
-def _save_family_record(actor: User, obj: Model, data: Data, created: bool, provenance: dict | None,
-                        *checks: Callable[[Model], None]) -> Model:
-    """Assign, stamp, check scope, validate (plus the record's own ``checks``) and save a family's record."""
+def _save_record(actor: User, obj: Model, data: Data, created: bool, provenance: dict | None,
+                 *checks: Callable[[Model], None]) -> Model:
+    """Assign, stamp, check scope, validate (plus the record's own ``checks``) and save one record."""
     _assign(obj, data)
     _stamp(obj, actor, provenance, created)
-    if obj.family_id is not None:
-        check_family_scope(actor, obj.family_id)
-    else:
-        check_can_record(actor)
+    check_record_scope(actor, obj)
     obj.full_clean()
     check_plot_of_family(obj)
     for check in checks:
@@ -261,7 +257,7 @@ def save_input_purchase(actor: User, data: Data, instance: InputPurchase | None 
                         provenance: dict | None = None) -> InputPurchase:
     """Record (or change) a family's input purchase, bought alone or together with the group (``collective``)."""
     created = _guard_existing(actor, instance)
-    return _save_family_record(actor, instance if instance is not None else InputPurchase(), data, created, provenance)
+    return _save_record(actor, instance if instance is not None else InputPurchase(), data, created, provenance)
 
 
 def check_member_of_family(log: LabourLog) -> None:
@@ -280,7 +276,7 @@ def save_labour(actor: User, data: Data, instance: LabourLog | None = None, prov
     """Record (or change) a month's labour of one activity: family or hired, optionally by member."""
     created = _guard_existing(actor, instance)
     log = instance if instance is not None else LabourLog()
-    return _save_family_record(actor, log, data, created, provenance, check_member_of_family)
+    return _save_record(actor, log, data, created, provenance, check_member_of_family)
 
 
 # --------------------------------------------------------------------------- the household ledger
@@ -291,7 +287,7 @@ def save_ledger_entry(actor: User, data: Data, instance: LedgerEntry | None = No
                       provenance: dict | None = None) -> LedgerEntry:
     """Record (or change) one income or expense line of a family's month."""
     created = _guard_existing(actor, instance)
-    return _save_family_record(actor, instance if instance is not None else LedgerEntry(), data, created, provenance)
+    return _save_record(actor, instance if instance is not None else LedgerEntry(), data, created, provenance)
 
 
 @transaction.atomic
