@@ -29,6 +29,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from miaf.codes import FAMILY_CODE_REGEX
+
 HERE = Path(__file__).resolve().parent
 
 LANGS = ("Español (es)", "English (en)", "Tseltal (tzh)")
@@ -139,7 +141,7 @@ FAMILY = Form(
         Q("begin_group", "household", "Familia", "Household"),
         Q("text", "family_code", "Código de la familia", "Family code", required=True,
           hint=("Ejemplo: OJO-001 (grupo y número).", "Example: OJO-001 (group and number)."),
-          constraint="regex(., '^[A-Z0-9]{2,8}-[0-9]{1,4}$')",
+          constraint=f"regex(., '{FAMILY_CODE_REGEX}')",
           cmsg=("Use letras mayúsculas, un guion y un número, p. ej. OJO-001.",
                 "Use capital letters, a dash and a number, e.g. OJO-001.")),
         Q("text", "family_name", "Nombre de la familia", "Family name", required=True),
@@ -259,9 +261,9 @@ ECONOMY_CATEGORIES = [
 ]
 
 HARVEST = Form(
-    "miaf_harvest", "Cosecha y venta", "2025061001",
+    "miaf_harvest", "Cosecha y venta", "2026120501",
     survey=[
-        *meta_rows("2025061001"),
+        *meta_rows("2026120501"),
         family_select(),
         Q("select_one_from_file plots.csv", "plot", "Parcela", "Plot", required=True,
           choice_filter="family=${family}"),
@@ -278,10 +280,17 @@ HARVEST = Form(
                 "More than 0, and destinations cannot add up to more than the harvest.")),
         Q("decimal", "price_mxn_kg", "Precio [MXN/kg]", "Price [MXN/kg]",
           required=False, relevant="${destination} != 'self'",
-          constraint=". >= 0 and . <= 10000", cmsg=("Entre 0 y 10 000 MXN/kg.", "Between 0 and 10,000 MXN/kg.")),
+          constraint=". > 0 and . <= 10000",
+          cmsg=("Mayor que 0 y hasta 10 000 MXN/kg.", "More than 0 and up to 10,000 MXN/kg.")),
         Q("text", "buyer", "Comprador", "Buyer", relevant="${destination} != 'self'"),
         Q("date", "paid_on", "¿Cuándo llegó el dinero?", "When did the money arrive?",
           relevant="${destination} != 'self'"),
+        Q("decimal", "transport_mxn_kg", "Transporte pagado por la familia [MXN/kg]",
+          "Transport paid by the family [MXN/kg]", relevant="${destination} != 'self'",
+          constraint=". >= 0 and . <= 10000", cmsg=("Entre 0 y 10 000 MXN/kg.", "Between 0 and 10,000 MXN/kg.")),
+        Q("decimal", "quality_discount_pct", "Descuento por calidad o merma [%]",
+          "Discount for quality or weighing [%]", relevant="${destination} != 'self'",
+          constraint=". >= 0 and . <= 100", cmsg=("Entre 0 y 100 %.", "Between 0 and 100 %.")),
         end("repeat"),
         Q("calculate", "sold_kg_total", calculation="sum(${sale_kg})"),
         Q("note", "split_check", "Los destinos suman ${sold_kg_total} kg de ${quantity_kg} kg.",

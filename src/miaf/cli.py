@@ -17,6 +17,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "miaf.design.cli",
     "miaf.economics.cli",
     "miaf.environment.cli",
+    "miaf.scaleup.cli",
     "miaf.web.intake.cli",
     "miaf.web.api.cli",
     "miaf.web.exports.cli",

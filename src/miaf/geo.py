@@ -18,6 +18,8 @@ from shapely.geometry import Polygon, mapping, shape
 from miaf import limits as _limits
 
 __all__ = [
+    "right_hand_geometry",
+    "right_hand_rings",
     "GeometryError",
     "MESSAGES",
     "PlotGeometry",
@@ -119,7 +121,42 @@ class PlotGeometry:
 def _rounded(geom: dict[str, Any], ndigits: int = 7) -> dict[str, Any]:
     # 1e-7 degrees is about 1 cm: plenty for a field plot, and it keeps stored GeoJSON small.
     coords = [[[round(x, ndigits), round(y, ndigits)] for x, y, *_ in ring] for ring in geom["coordinates"]]
-    return {"type": "Polygon", "coordinates": coords}
+    return {"type": "Polygon", "coordinates": right_hand_rings(coords)}
+
+
+def _signed_area(ring: list) -> float:
+    """Twice the signed planar area of a closed ring (shoelace): > 0 when counter-clockwise."""
+    return sum(x0 * y1 - x1 * y0 for (x0, y0, *_), (x1, y1, *_) in zip(ring, ring[1:], strict=False))
+
+
+def right_hand_rings(rings: list) -> list:
+    """A GeoJSON Polygon's rings following RFC 7946's right-hand rule.
+
+    The exterior ring runs counter-clockwise and holes clockwise (RFC 7946 §3.1.6); a ring with the other
+    orientation is reversed, others are returned as they are. Parsers must accept either orientation, but
+    validators and some tools (e.g. geojsonhint, d3-geo) expect this one.
+
+    Parameters
+    ----------
+    rings : list of rings, each a list of [lon, lat] positions [degrees], first ring the exterior.
+    """
+    out = []
+    for i, ring in enumerate(rings):
+        ccw = _signed_area(ring) > 0
+        out.append(list(ring) if ccw == (i == 0) else list(reversed(ring)))
+    return out
+
+
+def right_hand_geometry(geometry: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A GeoJSON geometry with its polygons following the right-hand rule (:func:`right_hand_rings`)."""
+    if not geometry:
+        return geometry
+    kind = geometry.get("type")
+    if kind == "Polygon":
+        return {**geometry, "coordinates": right_hand_rings(geometry["coordinates"])}
+    if kind == "MultiPolygon":
+        return {**geometry, "coordinates": [right_hand_rings(p) for p in geometry["coordinates"]]}
+    return geometry
 
 
 def geodesic_area_ha(polygon: Polygon) -> float:

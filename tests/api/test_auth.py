@@ -26,6 +26,10 @@ EVERY_PATH = {
     "/process/stages", "/process/steps", "/process/steps/{record_id}", "/process/start", "/process/complete",
     "/process/steps/{record_id}/ticks", "/process/advance", "/process/commitments",
     "/process/commitments/{commitment_id}", "/process/inventories", "/process/ideas", "/process/board",
+    "/market/buyers", "/market/buyers/{id}", "/market/demands", "/market/demands/{id}",
+    "/market/demands/{id}/matches", "/market/offer", "/market/offer/plots/{id}", "/market/track-record",
+    "/trade/advances", "/trade/groups/{id}/needs", "/trade/prices", "/trade/purchases", "/trade/quotes",
+    "/trade/repayments", "/trade/sidesell",
 }
 
 

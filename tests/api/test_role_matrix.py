@@ -158,14 +158,19 @@ def test_the_catalogue_has_no_write_operations(api_as, world):
 
 def test_stats_are_scoped_and_carry_no_names_or_coordinates(api_as, world, records):
     stats = {name: api_as(name).get("/stats").json() for name in PERSONAS}
+    # the analyst's 2 families are under k = 5 (issue 14): hidden for diego, shown to carla (same scope)
     assert {name: s["families"] for name, s in stats.items()} == {
-        "root": 3, "carla": 2, "ana": 1, "beto": 1, "diego": 2, "olga": 1,
+        "root": 3, "carla": 2, "ana": 1, "beto": 1, "diego": None, "olga": 1,
     }
-    diego = stats["diego"]
+    carla, diego = stats["carla"], stats["diego"]
     # PROASUS: plot_ojo 1.064 ha (MIAF-D) + plot_vergel 1.60 ha (traditional).
-    assert diego["by_system"]["miaf_d"]["plots"] == 1 and diego["by_system"]["traditional"]["plots"] == 1
-    assert diego["by_municipality"] == [{"municipality": world.municipality.pk, "name": "Las Margaritas",
-                                         "families": 2, "plots": 2, "area_ha": pytest.approx(diego["area_ha"])}]
+    assert carla["by_system"]["miaf_d"]["plots"] == 1 and carla["by_system"]["traditional"]["plots"] == 1
+    assert carla["by_municipality"] == [{"municipality": world.municipality.pk, "name": "Las Margaritas",
+                                         "families": 2, "plots": 2, "area_ha": pytest.approx(carla["area_ha"]),
+                                         "suppressed": ""}]
+    assert diego["by_system"]["miaf_d"] == {"plots": None, "area_ha": None, "suppressed": "small_cell"}
+    assert diego["by_municipality"][0]["families"] is None and diego["area_ha"] is None
+    assert diego["disclosure"] == {"applied": True, "k": 5, "rows_suppressed": 3}
     text = str(diego)
     for secret in ("Gómez", "López", "Jefa", "OJO-001", "16.31", "-91.98", "La Ladera"):
         assert secret not in text

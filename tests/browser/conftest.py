@@ -130,6 +130,9 @@ def fits_the_screen(page) -> bool:  # noqa: ANN001
     """No sideways scrolling once the page has loaded; when there is, the output names what sticks out."""
     page.wait_for_load_state("load")  # a click's navigation may still be under way
     fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    if not fits:  # a layout still settling (a chart or a panel just drawn): look once more
+        page.wait_for_timeout(400)
+        fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     if not fits:
         print("wider than the screen on", page.url, page.evaluate(WIDEST))  # noqa: T201
     return fits

@@ -90,7 +90,12 @@ def test_every_figure_says_how_it_was_computed(records, client_for):
         assert how, code
         body = htmllib.unescape(how.group(1))
         ind = REGISTRY[code]
-        assert (ind.formula_es or ind.formula) in body and ind.source_records in body and ind.unit in body, code
+        from miaf.web.core.units import unit_label
+
+        # the unit in the page's language (issue 15: no "MXN/family/yr" on a Spanish page); the source tables by
+        # their names, shown as code
+        assert (ind.formula_es or ind.formula) in body and ind.source_records in body, code
+        assert str(unit_label(ind.unit)) in body, code
         assert re.search(r'<dd class="n">\d+</dd>', how.group(1)), code
 
 
@@ -124,7 +129,10 @@ def test_the_analyst_map_is_a_municipality_choropleth_from_the_inegi_boundary(re
     mun.save()
     data = map_data(client_for(records.diego).get("/").content.decode())
     (feature,) = data["features"]["features"]
-    assert feature["properties"]["name"] == "Las Margaritas" and feature["properties"]["value"] == 2  # 2 families
+    # 2 families, under k = 5: the analyst's choropleth draws the municipality without its figure (issue 14)
+    assert feature["properties"]["name"] == "Las Margaritas" and feature["properties"]["value"] is None
+    assert feature["properties"]["suppressed"] == "small_cell"
+    assert feature["properties"]["display"] == "— (menos de 5 familias)"
     assert feature["geometry"] == mun.boundary
 
 

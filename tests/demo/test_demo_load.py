@@ -144,7 +144,11 @@ def test_a_small_scale_run_of_300_families_works(demo):
     # The mean plot area is kept: 300 × 405 / 400 = 303.75 ha.
     assert Plot.objects.aggregate(a=Sum("area_ha"))["a"] == pytest.approx(303.75, rel=0.01)
     assert summary.headlines["municipalities"] == 14
-    assert summary.headlines["ojo_maize_gain"] == pytest.approx(0.667, abs=0.01)
+    # the gain on the strip is the Ojo de Agua group's drawn gain (seed 7), up to the yearly noise (issue 16)
+    from miaf.web.demo.places import plan_programme
+
+    s = plan_programme(300, 7)
+    assert summary.headlines["ojo_maize_gain_strip"] == pytest.approx(s.group_gain[s.ojo_group], abs=0.1)
 
 
 def test_too_few_families_is_refused_with_a_clear_message(demo):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from miaf.web.demo.generate import calibrate_share, generate_chunk
+from miaf.web.demo.generate import crop_share, generate_chunk, maize_gain_on
 from miaf.web.demo.places import plan_programme
 
 
@@ -30,11 +30,29 @@ def test_another_seed_generates_another_programme(structure):
     assert not np.array_equal(a.plots["area_ha"][:50], b.plots["area_ha"][:50])
 
 
-def test_calibrated_share_hits_the_target_weighted_mean():
-    # shares 0.2 and 0.6 with weights 1 and 3: mean (0.2 + 1.8) / 4 = 0.5 → scaled by 0.3 / 0.5 = 0.6
-    s = calibrate_share(np.array([0.2, 0.6]), np.array([1.0, 3.0]), 0.3)
-    assert np.sum(s * [1, 3]) / 4 == pytest.approx(0.3)
-    np.testing.assert_allclose(s, [0.12, 0.36])
+def test_maize_and_fruit_follow_the_economics_rules_not_the_seeds_figures(structure):
+    from miaf.economics.cashflow import yield_ramp
+    from miaf.params import load_parameters
+
+    c = generate_chunk(structure, 0, 2011)
+    h, plots = c.harvests, c.plots
+    year = h["harvested_on"].astype("datetime64[Y]").astype(int) + 1970
+    conv_year = plots["established_on"].astype("datetime64[Y]").astype(int) + 1970
+    t = year - conv_year[h["family_local"]]
+    # fruit: no harvest while the economics ramp is 0 (avocado: years 0 and 1 after planting)
+    ramp = yield_ramp("aguacate", 10)[0]
+    avocado = h["species"] == "aguacate"
+    assert avocado.any()
+    assert not (avocado & (t >= 0) & (ramp[np.clip(t, 0, 9)] == 0)).any()
+    # maize gain from the economics' start year (k = t + 1 >= maize_gain_start_year), as in the plot model
+    start = float(load_parameters("economics")["maize_gain_start_year"])
+    np.testing.assert_array_equal(maize_gain_on(np.arange(6)), (np.arange(6) + 1 >= start).astype(float))
+    assert 0 < crop_share() < 1
+    # self-consumption never exceeds the harvest; the destinations add up to it
+    kg = np.bincount(c.destinations["harvest"], weights=c.destinations["kg"], minlength=len(h["quantity_kg"]))
+    np.testing.assert_allclose(kg, h["quantity_kg"], atol=0.011)
+    # the group gains are drawn (economics.csv maize_yield_gain_miaf), none set to the seed's +66.7 %
+    assert not np.isclose(structure.group_gain, 0.667).any()
 
 
 def test_group_sizes_add_up_to_the_families_asked_for():

@@ -1,6 +1,9 @@
-"""The seed article's headline figures come out of the demo's *records* when computed from them.
+"""The demo's records follow its agronomic process, and the seed's inputs (area, municipalities) hold.
 
-Each test aggregates the stored rows itself (it does not read the generator's numbers nor the demo's summary).
+Since issue 16 (item 11) nothing is rescaled to the seed article's figures: these tests check the process
+(strip yields with the group's gain, self-consumption up to the family's needs, cash-short families selling to
+intermediaries, labour with the drawn MIAF-D factor); how close the figures land to the seed's is reported by
+`miaf demo --compare` (docs/demo-compare.md). Each test aggregates the stored rows itself.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ import datetime as dt
 
 import numpy as np
 import pytest
-from django.db.models import F, Q, Sum
+from django.db.models import Count, F, Q, Sum
 
 pytestmark = pytest.mark.django_db
 
@@ -37,36 +40,71 @@ def test_groups_work_in_14_distinct_municipalities(demo):
     assert {"052", "020", "073", "046", "059", "057"} <= municipalities
 
 
-def test_ojo_de_agua_maize_yield_per_hectare_rose_two_thirds(demo):
+def _ojo_maize_kg(year: int) -> tuple[float, float]:
     from miaf.web.plots.models import Plot
     from miaf.web.records.models import Harvest
 
     plots = Plot.objects.filter(family__memberships__group__name="Ojo de Agua", origin="demo")
-    assert plots.exists()
-    area = plots.aggregate(a=Sum("area_ha"))["a"]
-
-    def kg_ha(year: int) -> float:
-        kg = Harvest.objects.filter(plot__in=plots, species__code="maiz", harvested_on__year=year).aggregate(s=Sum("quantity_kg"))["s"]
-        return float(kg) / area
-
-    # e.g. 593 kg/ha in 2010 (traditional) → 989 kg/ha in 2016 (MIAF-D): 989 / 593 − 1 = 0.667
-    gain = kg_ha(2016) / kg_ha(2010) - 1
-    assert gain == pytest.approx(0.667, abs=0.01)
-    assert 500 <= kg_ha(2010) <= 700  # the traditional hillside range of the source
+    area = float(plots.aggregate(a=Sum("area_ha"))["a"])
+    kg = Harvest.objects.filter(plot__in=plots, species__code="maiz", harvested_on__year=year).aggregate(s=Sum("quantity_kg"))["s"]
+    return float(kg), area
 
 
-@pytest.mark.parametrize(("crop", "self_share"), [("maiz", 0.30), ("frijol", 0.35)])
-def test_miaf_d_harvests_split_between_self_consumption_and_market_as_in_the_seed(demo, crop, self_share):
-    from miaf.web.records.models import HarvestDestination
+def test_ojo_de_agua_maize_rose_on_the_strip_by_the_groups_drawn_gain(demo):
+    from miaf.params import load_parameters
+    from miaf.web.demo.places import plan_programme
 
-    rows = HarvestDestination.objects.filter(miaf_d_at_harvest(), harvest__species__code=crop, harvest__origin="demo")
-    by = {r["destination"]: float(r["kg"]) for r in rows.values("destination").annotate(kg=Sum("kg"))}
-    total = sum(by.values())
-    assert by["self"] / total == pytest.approx(self_share, abs=0.01)
-    assert (total - by["self"]) / total == pytest.approx(1 - self_share, abs=0.01)
-    ojo = rows.filter(harvest__plot__family__memberships__group__name="Ojo de Agua")
-    ojo_by = {r["destination"]: float(r["kg"]) for r in ojo.values("destination").annotate(kg=Sum("kg"))}
-    assert ojo_by["self"] / sum(ojo_by.values()) == pytest.approx(self_share, abs=0.01)
+    (k0, area), (k1, _) = _ojo_maize_kg(2010), _ojo_maize_kg(2016)
+    assert 500 <= k0 / area <= 700  # the traditional hillside range of the source, per ha of plot
+    structure = plan_programme(400, 2011)
+    gain = structure.group_gain[structure.ojo_group]  # drawn from economics.csv maize_yield_gain_miaf
+    strip = float(load_parameters("economics")["crop_share"])
+    # Ojo de Agua converted in 2011: in 2016 (year 6 after planting) the gain applies; the same families' maize
+    # in 2016 per ha of strip against 2010 per ha of plot is 1 + gain up to the year-to-year noise (cv 0.1 on
+    # ~20 families: about 3 %); per ha of plot it is the strip's share of that
+    assert (k1 / (area * strip)) / (k0 / area) == pytest.approx(1 + gain, abs=0.1)
+    assert (k1 / area) / (k0 / area) == pytest.approx(strip * (1 + gain), abs=0.1)
+    assert 0.0 <= gain <= 0.667 and gain != pytest.approx(0.667)  # nothing set to the seed's figure
+
+
+def test_families_eat_their_maize_up_to_their_needs_and_sell_the_rest(demo):
+    from miaf.params import load_parameters
+    from miaf.web.records.models import Harvest
+    from miaf.web.registry.models import Member
+
+    per_person = float(load_parameters("demo")["maize_consumption_kg_person_day"]) * 365
+    size = dict(Member.objects.filter(family__origin="demo").values_list("family").annotate(n=Count("id")))
+    h = (Harvest.objects.filter(origin="demo", species__code="maiz", harvested_on__year=2016)
+         .values("quantity_kg", "plot__family").annotate(own=Sum("destinations__kg", filter=Q(destinations__destination="self"))))
+    kept_per_person = []
+    for r in h:
+        own, kg = float(r["own"] or 0), float(r["quantity_kg"])
+        assert own <= kg + 0.01
+        if own < kg - 0.01:  # something sold: the family kept its need, no more
+            kept_per_person.append(own / size[r["plot__family"]])
+    assert kept_per_person
+    # what a selling family keeps per person is the per-person need (0.3 kg/day) times the families' spread (cv 0.2)
+    assert float(np.median(kept_per_person)) == pytest.approx(per_person, rel=0.15)
+
+
+def test_families_short_of_maize_sell_more_to_intermediaries(demo):
+    from miaf.web.records.models import Harvest, HarvestDestination
+
+    short = set()
+    for r in (Harvest.objects.filter(origin="demo", species__code="maiz", harvested_on__year=2016)
+              .values("plot__family", "quantity_kg").annotate(own=Sum("destinations__kg",
+                                                                      filter=Q(destinations__destination="self")))):
+        if float(r["own"] or 0) >= float(r["quantity_kg"]) - 0.01:  # all eaten: the family falls short
+            short.add(r["plot__family"])
+    sales = (HarvestDestination.objects.filter(harvest__origin="demo", harvest__harvested_on__year=2016)
+             .exclude(destination="self").exclude(harvest__species__code__in=["frijol", "maiz"])
+             .values_list("harvest__plot__family", "destination", "kg"))
+    kg = {True: [0.0, 0.0], False: [0.0, 0.0]}
+    for fam, dest, q in sales:
+        kg[fam in short][0] += float(q) * (dest == "intermediary")
+        kg[fam in short][1] += float(q)
+    assert kg[True][1] > 0 and kg[False][1] > 0
+    assert kg[True][0] / kg[True][1] > kg[False][0] / kg[False][1] + 0.1
 
 
 def test_beans_go_to_the_local_market_and_maize_partly_to_intermediaries(demo):
@@ -91,7 +129,7 @@ def test_intermediaries_pay_80_percent_of_the_organisation_price_but_sooner(demo
     assert max((paid - h).days for _, paid, h in mid) < min((paid - h).days for _, paid, h in org)
 
 
-def test_miaf_d_needs_half_more_labour_per_hectare_than_the_traditional_milpa(demo):
+def test_miaf_d_labour_per_hectare_follows_the_drawn_miaf_d_factor(demo):
     from miaf.web.plots.models import Plot
     from miaf.web.records.models import LabourLog
 
@@ -105,7 +143,13 @@ def test_miaf_d_needs_half_more_labour_per_hectare_than_the_traditional_milpa(de
 
     traditional, miaf_d = per_ha(2010, "traditional"), per_ha(2016, "miaf_d")
     assert 50 <= traditional <= 65  # the derived 50–65 jornales/ha of the parameter table
-    assert miaf_d / traditional == pytest.approx(1.5, abs=0.02)
+    # each family's factor is drawn from economics.csv miaf_labour_factor, PERT(1.3, 1.5, 1.7): mean 1.5, and
+    # about 400 families; nothing rescales the total (before issue 16 it was forced to exactly 1.5)
+    from miaf.params import load_parameters
+
+    row = load_parameters("economics")["miaf_labour_factor"]
+    mean = (row.low + 4 * float(row) + row.high) / 6
+    assert miaf_d / traditional == pytest.approx(mean, abs=0.05)
 
 
 def test_about_73_percent_of_the_miaf_d_area_lies_in_the_illustrative_corridor(demo):
@@ -137,3 +181,23 @@ def test_lean_months_june_to_august_show_in_the_ledgers(demo):
     food = dict(LedgerEntry.objects.filter(origin="demo", category="food", year=2010).values_list("month").annotate(s=Sum("amount_mxn")))
     # Own maize runs out before the new harvest: food spending peaks in the lean months.
     assert min(food[m] for m in (6, 7, 8)) > max(food[m] for m in (9, 10, 11))
+
+
+def test_compare_sets_the_seeds_figures_beside_the_records_and_payback_is_plausible(demo):
+    from miaf.indicators import compute_indicators
+    from miaf.web.demo.compare import compare_markdown, compare_rows
+    from miaf.web.demo.headlines import compute_headlines
+    from miaf.web.evidence.extract import load_tables
+
+    rows = {r["figure"]: r for r in compare_rows()}
+    h = compute_headlines()
+    assert rows["MIAF-D area"]["kind"] == "input" and rows["MIAF-D area"]["seed"] == "405 ha"
+    maize = rows["Maize self-consumption/market, MIAF-D"]
+    assert maize["seed"] == "30/70" and maize["kind"] == "process"
+    assert maize["demo"] == f"{100 * h['maize_self_share']:.1f}/{100 - 100 * h['maize_self_share']:.1f}"
+    assert compare_markdown().startswith("| figure | seed article |")
+    # payback from records, incremental against the milpa (issue 16, item 3): before the fix the demo's median
+    # was 0 years (gross flows, no establishment cost); now a number of years a reviewer can believe
+    pb = compute_indicators(load_tables(None, with_layers=False), codes=["payback_years"])["payback_years"]
+    assert pb.value is not None and 3 <= pb.value <= 10
+    assert pb.details["plots_without_cost_records"] == 400  # the demo records no purchases: said, not zero

@@ -1,4 +1,6 @@
-"""Carbon pools: allometry by hand, Tier 1 growth and cap, soil stock change, pools add up, measurements."""
+"""Carbon pools: allometry by hand, Tier 1 growth and cap, soil stock change, pools add up, measurements.
+
+The growth curve, climate zones, tillage and Approach 1 are checked by hand in test_carbon_ipcc.py."""
 
 from __future__ import annotations
 
@@ -39,14 +41,16 @@ def test_mango_and_coffee_equations_by_hand():
     assert tree_agb_kg("aguacate", 20)[1].startswith("Chave et al. 2005")
 
 
-def test_tier1_tree_carbon_grows_with_age_and_stops_at_the_gcam_cap():
-    # tropical moist: 2.6 t C/ha/yr · (1 + 0.22) = 3.172 t C/ha/yr of orchard; × share 0.333 per ha of plot
-    # year 2: 2·3.172·0.333 = 2.113; the avocado cap 15 t C/ha · 0.333 = 4.995 is reached at 15/3.172 = 4.7 yr
+def test_tier1_tree_carbon_follows_the_growth_curve_and_stops_at_the_ipcc_stock():
+    # tropical moist: stock at maturity 21 t C/ha of orchard (IPCC Table 5.1) x share 4.2/10.6 = 8.321 t C/ha of plot,
+    # reached at 20 years and kept after (no other model's maximum); roots 0.20 of it (Table 4.4, AGB < 125)
     young = evaluate_carbon(CarbonInputs("aguacate", 943, 2, 1.0))
-    old = evaluate_carbon(CarbonInputs("aguacate", 943, 12, 1.0))
+    old = evaluate_carbon(CarbonInputs("aguacate", 943, 25, 1.0))
     tree = lambda r: r.pools[0].stock_t_c_ha + r.pools[1].stock_t_c_ha  # noqa: E731
-    assert tree(young) == pytest.approx(2 * 3.172 * 0.333, rel=1e-3)
-    assert tree(old) == pytest.approx(15 * 0.333, rel=1e-6)
+    share = 4.2 / 10.6  # steep-module tree band (miaf.design.tree_band_share), no design, slope unknown
+    assert old.pools[0].stock_t_c_ha == pytest.approx(21 * share, rel=1e-9)
+    assert tree(old) == pytest.approx(21 * share * 1.20, rel=1e-9)
+    assert tree(young) < 0.1 * tree(old)
     assert old.pools[0].annual_change_t_c_ha_yr == 0.0
     assert young.pools[0].tier == 1
 
@@ -65,14 +69,17 @@ def test_measured_trees_replace_the_model_and_scale_by_the_number_of_trees():
     expected = mean_kg * 900 / 1.5 / 1000 * 0.47  # t C/ha
     assert res.pools[0].stock_t_c_ha == pytest.approx(expected)
     assert res.pools[0].tier == 2 and res.measured_trees == 2
-    assert res.pools[1].stock_t_c_ha == pytest.approx(expected * 0.22)
+    assert res.pools[1].stock_t_c_ha == pytest.approx(expected * 0.20)  # Table 4.4 moist deciduous, AGB < 125
 
 
 def test_soc_under_miaf_is_between_the_milpa_and_the_forest_equilibria():
-    # traditional: 47 · 0.48 · 1 · 0.92 = 20.76; strips 47 · 0.48 · 1.15 = 25.94; band 47
-    # MIAF-D: 0.667·25.94 + 0.333·47 = 17.30 + 15.65 = 32.96 t C/ha
+    # traditional: 47 · 0.48 · 1 · 0.92 = 20.76; strips (full tillage, F_MG 1) 47 · 0.48 = 22.56; band 47
+    # MIAF-D (band 4.2 of 10.6 m = 0.396): 0.604·22.56 + 0.396·47 = 13.62 + 18.62 = 32.24 t C/ha;
+    # reduced tillage (BV): strips × 1.15 → 34.29; with the COLPOS third (0.333): 30.70
     assert soc_stock("traditional") == pytest.approx(20.755, abs=0.01)
-    assert soc_stock("miaf-d") == pytest.approx(32.95, abs=0.02)
+    assert soc_stock("miaf-d") == pytest.approx(32.244, abs=0.01)
+    assert soc_stock("miaf-d", tillage="reduced") == pytest.approx(34.287, abs=0.01)
+    assert soc_stock("miaf-d", tree_band_share=0.333) == pytest.approx(30.699, abs=0.01)
     assert soc_stock("traditional") < soc_stock("miaf-d") < soc_stock("forest") == 47
 
 

@@ -30,18 +30,23 @@ def test_traditional_milpa_on_the_reference_hillside_loses_about_166_t_per_ha():
     assert res.soil_kept_t_ha_yr == 0
 
 
-def test_mature_miaf_d_loses_about_80_pct_less_on_the_reference_hillside():
-    # LS(10.6 m) = (10.6/22.13)^0.6581 · 4.3275 = 0.6161 · 4.3275 = 2.666; C 0.06335, P 0.7
-    # A = 14,054 · 0.02 · 2.666 · 0.06335 · 0.7 = 33.2 t/ha/yr → kept 166.4 − 33.2 = 133.2 (80 %)
+def test_mature_miaf_d_on_the_reference_hillside_by_hand():
+    # module 10.6 m along the ground = 10.6 · cos(atan 0.30) = 10.153 m horizontal; λ = 50 m → n = 5 strips,
+    # top strip 50 − 4 · 10.153 = 9.388 m; e = 1: L̄ = [9.388^1.6581 + 4 · 10.153^1.6581] / (50 · 22.13^0.6581)
+    # = [40.98 + 4 · 46.67] / (50 · 7.676) = 227.66 / 383.8 = 0.5932; S = 4.3275 → LS = 2.567
+    # C = 0.6038 · 0.25 + 0.3962 · 0.03 = 0.1628 (strips cropped every year); P = 1 (30 % > 25 %, flagged)
+    # A = 14,054 · 0.02 · 2.567 · 0.1628 · 1 = 117.5 t/ha/yr → kept 166.4 − 117.5 = 48.9 (29 %)
     res = evaluate_soil_loss(hillside_inputs(system="miaf-d", age_years=6))
     assert res.module_width_m == 10.6
-    assert res.ls_mean == pytest.approx(ls_mccool(30, 10.6))
-    assert res.soil_loss_t_ha_yr == pytest.approx(33.2, abs=0.2)
-    assert res.soil_kept_pct == pytest.approx(80, abs=1.5)
+    assert res.module_width_horizontal_m == pytest.approx(10.153, abs=1e-3)
+    assert res.ls_mean == pytest.approx(2.567, rel=1e-3)
+    assert res.soil_loss_t_ha_yr == pytest.approx(117.5, rel=2e-3)
+    assert res.soil_kept_pct == pytest.approx(29.4, abs=0.5)
+    assert not res.p_contouring_defined and res.notes == ["p_contouring_undefined_above_25_pct"]
     d = res.to_dict()
     for key in ("soil_loss_t_ha_yr", "r_factor", "k_factor", "ls_mean", "c_factor", "p_factor",
                 "tolerable_t_ha_yr", "exceeds_tolerable", "p10_t_ha_yr", "p50_t_ha_yr", "p90_t_ha_yr",
-                "nodata_cells", "soil_kept_t_ha_yr"):
+                "nodata_cells", "soil_kept_t_ha_yr", "p_contouring_defined", "notes"):
         assert key in d
     assert "soil_loss_grid" not in d
 

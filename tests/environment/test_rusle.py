@@ -82,13 +82,19 @@ def test_soil_loss_is_never_negative(r, k, ls, c, p):
     assert rusle(r, k, ls, c, p) >= 0
 
 
-def test_miaf_cover_and_practice_decrease_with_age_to_maturity():
-    young, mid, mature, old = (cover_practice("miaf-d", a) for a in (0, 2, 5, 12))
+def test_miaf_cover_decreases_with_age_and_p_is_the_contouring_p_of_the_slope():
+    young, mid, mature, old = (cover_practice("miaf-d", a, slope_pct=30) for a in (0, 2, 5, 12))
     assert young.c_factor >= mid.c_factor >= mature.c_factor == old.c_factor
-    assert young.p_factor > mid.p_factor > mature.p_factor == old.p_factor
     assert young.barrier_efficiency < mature.barrier_efficiency == 1.0
-    # mature C = (1 − 0.333)·0.08 + 0.333·0.03 = 0.05336 + 0.00999 = 0.06335
-    assert mature.c_factor == pytest.approx(0.06335, abs=1e-4)
+    # strips cropped every year: C 0.25 (not the cycle C 0.08); band share 4.2 / 10.6 = 0.3962 at 30 %
+    # mature C = (1 − 0.3962)·0.25 + 0.3962·0.03 = 0.15094 + 0.01189 = 0.16283
+    assert young.c_factor == 0.25
+    assert mature.tree_band_share == pytest.approx(4.2 / 10.6)
+    assert mature.c_factor == pytest.approx(0.16283, abs=1e-4)
+    # 30 % is beyond the contouring table (≤ 25 %): P = 1, flagged; at 18 % P = 0.8 from year 0
+    assert (mature.p_factor, mature.p_contouring_defined) == (1.0, False)
+    gentle = cover_practice("miaf-d", 0, slope_pct=18)
+    assert (gentle.p_factor, gentle.p_contouring_defined) == (0.8, True)
     trad = cover_practice("traditional")
     assert (trad.c_factor, trad.p_factor, trad.barrier_efficiency) == (0.08, 1.0, 0.0)
 

@@ -56,8 +56,11 @@ def test_plot_environment_json_has_the_panel_content(get, world, env_records):
 
 
 def test_programme_json_has_totals_by_system_and_no_names(get, world, env_records):
-    body = get("diego", "/environment/programme", year=2020).json()
+    body = get("carla", "/environment/programme", year=2020).json()
     assert body["plots"] == 2 and [s["system"] for s in body["erosion"]["by_system"]] == ["traditional", "miaf-d"]
+    # the analyst's scope (the same 2 families) is under k = 5: only the reason (issue 14, docs/privacy.md)
+    hidden = get("diego", "/environment/programme", year=2020).json()
+    assert hidden["suppressed_reason"] == "small_cell" and "plots" not in hidden
     assert set(body["carbon"]) >= {"carbon_t_c", "carbon_t_co2e", "carbon_difference_t_c"}
     assert set(body["diversity"]) >= {"species", "native_species"}
     assert "La Ladera" not in str(body) and "Gómez" not in str(body)

@@ -113,8 +113,11 @@ def test_report_contains_no_family_or_member_name_or_code(small):
 
 def test_analyst_report_holds_the_aggregates_of_their_organisation(small):
     report = build(small.diego)
-    figures = {k["label"]: k["value"] for k in report.key_figures}
-    assert figures["Familias"] == "2"  # Ojo de Agua + El Vergel, not the other organisation's family
+    figures = {k["label"]: k for k in report.key_figures}
+    # Ojo de Agua + El Vergel (not the other organisation's family): 2 families, under k = 5, so the analyst's
+    # report hides the figure and says why (issue 14); the coordinator's shows it
+    assert figures["Familias"]["value"] == "—" and "menos de 5 familias" in figures["Familias"]["note"]
+    assert {k["label"]: k["value"] for k in build(small.carla).key_figures}["Familias"] == "2"
 
 
 def test_pdf_has_every_section_heading_and_figure_and_is_byte_identical_on_rerun(small, tmp_path, pdftotext):

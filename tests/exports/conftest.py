@@ -80,6 +80,9 @@ def add_records(family, plot, extra_income: int = 0) -> None:  # noqa: ANN001
                                 amount_mxn=Decimal(extra_income)))
     LedgerEntry.objects.bulk_create(rows)
     add_fieldwork(family, plot)
+    from tests.trade.conftest import add_trade
+
+    add_trade(family)  # the trade exports (issue 12): price, advance with repayment, collective purchase share
 
 
 def add_fieldwork(family, plot) -> None:  # noqa: ANN001

@@ -65,7 +65,7 @@ def personal_strings() -> set[str]:
 @pytest.mark.parametrize("query", ["", "?ubicacion=rejilla"])
 def test_the_zip_contains_no_name_code_or_place_of_the_database(programme, client_for, query):
     files = download(programme, client_for, query)
-    assert set(files) == {"README.md", "parcelas_anio.csv", "familias_anio.csv", "diccionario.csv"}
+    assert set(files) == {"README.md", "parcelas_anio.csv", "familias_anio.csv", "diccionario.csv", "datapackage.json"}
     everything = "\n".join(files.values()).casefold()
     leaked = sorted(s for s in personal_strings() if s.casefold() in everything)
     assert leaked == []

@@ -81,28 +81,36 @@ def test_self_consumption_mixes_systems_without_a_filter(tiny):
 
 
 def test_npv_per_ha_from_records(tiny):
-    # maize sale price 2016 = 10100 MXN / 2100 kg = 4.8095; self-consumption valued x 1.5 (economics.csv)
-    # plot 101: year 0 (2011) -20000 inputs; year 5 (2016): sales 16800 + maize self 600 x 4.8095 x 1.5 = 4328.57
-    #           + beans self 140 x 20 x 1.5 = 4200 - hired 30 x 300 = 9000 -> 16328.57
-    #           NPV(10 %) = -20000 + 16328.57 / 1.1^5 = -9861.24
-    # plot 102: year 0 -1000; year 5: 3500 + 300 x 4.8095 x 1.5 = 2164.29 - 15 x 300 -> 1164.29
-    #           NPV = -1000 + 1164.29 / 1.61051 = -277.07
-    # per ha: (-9861.24 - 277.07) / 3 ha = -3379.44: the family's cash view (family days unpaid)
-    r = compute_indicators(tiny)["npv_per_ha"]
-    assert r.details["npv_cash_per_ha_mxn"] == pytest.approx(-3379.44, abs=0.01)
+    # Incremental flows (MIAF-D − the milpa on the same area), counted in year 0 (2011) and the years with a
+    # harvest record (2016 = year 5); 2012-2015 have no harvest record and are left out (issue 16, item 3).
+    # Milpa counterfactual per year (economics.csv, species.csv; see test_record_economics.milpa_one_ha):
+    #   1 ha: benefits 11,136, inputs 3,000, 57.5 family days → cash 8,136, valued 8,136 − 17,250 = −9,114
+    #   2 ha: benefits 22,272, inputs 6,000 + 10 hired days (months above the family's 12 d) 3,000, 105 family
+    #         days → cash 13,272, valued 13,272 − 31,500 = −18,228
+    # plot 101 (2 ha, 1,300 trees): year 0 cost = max(20,000 recorded, bill of materials 1,300 × 1.075 × 50
+    #   + 1,300 × 2.12 + 2 × 1,000 = 74,631 + strip inputs 3,000 × 2 × 0.6 = 3,600) = 78,231; 50 family days
+    #   → valued −78,231 − 15,000 + 18,228 = −75,003; cash −78,231 − 13,272 = −91,503
+    #   year 5: sales 6,600 + 5,200 + 5,000 + maize eaten 600 × (6,600 / 1,400) × 1.5 = 4,242.86 + beans eaten
+    #   140 × 20 × 1.5 = 4,200 → 25,242.86; inputs (no record that year) 3,600 + 1,300 × 2.12 = 6,356; hired
+    #   9,000; 120 family days → valued 9,886.86 − 36,000 + 18,228 = −7,885.14; cash 9,886.86 − 13,272 = −3,385.14
+    #   NPV = −75,003 − 7,885.14 / 1.1^5 = −79,899.05; cash −91,503 − 3,385.14 / 1.61051 = −93,604.91
+    # plot 102 (1 ha, 500 trees): year 0 max(1,000, 28,935 + 1,800) = 30,735; no labour record in 2011: the
+    #   model's 57.5 × 1.5 + 25 = 111.25 days (33,375 MXN valued; unpaid in the cash view)
+    #   → valued −30,735 − 33,375 + 9,114 = −54,996; cash −30,735 − 8,136 = −38,871
+    #   year 5: 3,500 + 300 × 5 × 1.5 = 5,750; inputs 1,800 + 1,060 = 2,860; hired 4,500; 60 family days
+    #   → valued −1,610 − 18,000 + 9,114 = −10,496; cash −1,610 − 8,136 = −9,746
+    #   NPV = −54,996 − 10,496 / 1.61051 = −61,513.19; cash −38,871 − 9,746 / 1.61051 = −44,922.50
+    r = compute_indicators(tiny, codes=["npv_per_ha"])["npv_per_ha"]
     assert r.n == 2
-    # the headline values family days at the wage, 300 MXN (issue 16); days before establishment (2010) and
-    # off-plot days do not count: plot 101 year 0 (2011) 50 d = 15,000, year 5 (2016) 120 d = 36,000
-    #   NPV = -20000 - 15000 + (16328.57 - 36000) / 1.61051 = -35000 - 12214.41 = -47214.41
-    # plot 102 year 5: 60 d = 18,000 → NPV = -1000 + (1164.29 - 18000) / 1.61051 = -11453.65
-    # per ha: (-47214.41 - 11453.65) / 3 = -19556.02
-    assert r.value == pytest.approx(-19556.02, abs=0.01)
-    assert r.breakdown == pytest.approx({"family_days_valued": -19556.02, "cash_view": -3379.44}, abs=0.01)
+    assert r.value == pytest.approx((-79899.05 - 61513.19) / 3, abs=0.01)
+    assert r.details["npv_cash_per_ha_mxn"] == pytest.approx((-93604.91 - 44922.50) / 3, abs=0.01)
+    assert r.breakdown == pytest.approx({"family_days_valued": (-79899.05 - 61513.19) / 3,
+                                         "cash_view": (-93604.91 - 44922.50) / 3}, abs=0.01)
+    assert r.details["plots_without_cost_records"] == 0 and r.reason == ""
 
 
 def test_payback_years_from_records(tiny):
-    # plot 101 never pays back (cumulative -3671.43 in 2016); plot 102: cumulative -1000 until year 4, +164.29
-    # in year 5 -> 4 + 1000 / 1164.29 = 4.8589
-    r = compute_indicators(tiny)["payback_years"]
-    assert r.value == pytest.approx(4 + 1000 / (3500 + 300 * 10100 / 2100 * 1.5 - 4500))
-    assert r.breakdown == {"share_reached": 0.5}
+    # neither plot pays back within its recorded years (every incremental flow above is negative)
+    r = compute_indicators(tiny, codes=["payback_years"])["payback_years"]
+    assert r.value is None and "fewer than half" in r.reason
+    assert r.breakdown == {"share_reached": 0.0}

@@ -3,8 +3,9 @@
 Used to build the committed fixtures (``python -m tests.intake.exportwriters``), the per-case bad-input
 files of the tests and the 100,000-row benchmark. Column layouts follow the exports:
 
-* ODK Central ``<formId>.csv``: ``SubmissionDate``, questions with group paths joined by ``-``,
-  ``SET-OF-<repeat>``, ``meta-instanceID``, ``KEY``, ``SubmitterID``, ``SubmitterName``,
+* ODK Central ``<formId>.csv``: ``SubmissionDate``, questions with group paths joined by ``-`` (no column
+  for a repeat group: current Central writes none, only ODK Briefcase/Aggregate wrote ``SET-OF-<repeat>``; see
+  getodk/central-backend ``lib/data/briefcase.js``), ``meta-instanceID``, ``KEY``, ``SubmitterID``, ``SubmitterName``,
   ``AttachmentsPresent``, ``AttachmentsExpected``, ``Status``, ``ReviewState``, ``DeviceID``, ``Edits``,
   ``FormVersion``; ``<formId>-<repeat>.csv``: repeat questions, ``PARENT_KEY``, ``KEY`` (``uuid:…/rep[i]``).
 * KoboToolbox: group paths joined by ``/``, ``meta/instanceID``, ``_id``, ``_uuid``, ``_submission_time``,
@@ -74,7 +75,8 @@ def odk_tables(layout: FormLayout, subs: list[Sub]) -> dict[str, str]:
     """``{file name: CSV text}`` of an ODK Central CSV export."""
     header = ["SubmissionDate", *META]
     for q in layout.questions:
-        header.append(f"SET-OF-{q[1:]}" if q.startswith("@") else q.replace("/", "-"))
+        if not q.startswith("@"):  # a repeat ("@name") has no column in the main table
+            header.append(q.replace("/", "-"))
     header += ODK_TAIL
     main = io.StringIO()
     w = csv.writer(main, lineterminator="\n")
@@ -87,8 +89,7 @@ def odk_tables(layout: FormLayout, subs: list[Sub]) -> dict[str, str]:
         key = f"uuid:{s.root or s.uuid}"
         vals = {**_meta(s), **s.values}
         row = [s.submitted, *(vals.get(m, "") for m in META)]
-        for q in layout.questions:
-            row.append(f"{key}/{q[1:]}" if q.startswith("@") else vals.get(q, ""))
+        row += [vals.get(q, "") for q in layout.questions if not q.startswith("@")]
         row += [f"uuid:{s.uuid}", key, "5", "ana", "0", "0", "", "approved" if not s.deprecated else "edited", "",
                 "1" if s.deprecated else "0", s.version]
         w.writerow(row)

@@ -145,7 +145,7 @@ def test_a_family_code_that_does_not_exist_is_quarantined(intake_world):
 def test_a_row_from_another_form_version_is_quarantined_and_the_rest_imported(intake_world):
     report = import_files([HARVEST_ZIP], "harvest", user=intake_world.carla)
     assert reasons_of(report, "form_version") == [
-        "El envío es de la versión «2024010101» del formulario; se aceptan: 2025061001."]
+        "El envío es de la versión «2024010101» del formulario; se aceptan: 2025061001, 2026120501."]
     assert report.imported == 3
 
 

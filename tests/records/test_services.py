@@ -111,7 +111,8 @@ def test_the_row_builder_writes_the_same_columns_as_the_service(world, mango, ha
         {"destination": "local_market", "kg": Decimal("50"), "price_mxn_per_kg": Decimal("12.50"), "buyer": "Tianguis"},
     ])
     stored = list(harvest_ojo.destinations.order_by("kg").values(
-        "harvest_id", "destination", "kg", "price_mxn_per_kg", "buyer", "paid_on"))
+        "harvest_id", "destination", "kg", "price_mxn_per_kg", "buyer", "paid_on", "transport_mxn_per_kg",
+        "quality_discount_pct"))
     assert rows == stored
 
 

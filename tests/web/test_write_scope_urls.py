@@ -25,7 +25,8 @@ pytestmark = pytest.mark.django_db
 
 YESTERDAY = dt.date.today() - dt.timedelta(days=1)
 #: Apps whose rows a write may change (report jobs, tokens and the audit trail are not domain rows).
-DOMAIN_APPS = ("registry", "plots", "records", "fieldwork", "process", "designer", "intake", "catalogue")
+DOMAIN_APPS = ("registry", "plots", "records", "fieldwork", "process", "designer", "intake", "catalogue",
+               "market", "trade")
 #: Pages that are not the domain's (sign-in, language) or hold no object of anyone's.
 NOT_DOMAIN = {"login", "logout", "password_change", "password_change_done", "set_language", "healthz"}
 
@@ -117,7 +118,7 @@ PK_OF = {
     "records:harvest_edit": "harvest", "fieldwork:visit_detail": "visit", "fieldwork:plan_cancel": "plan",
     "fieldwork:training_": "training", "audit:user_activity": "user", "registry:group_": "group",
     "registry:organisation_": "organisation", "registry:locality_": "locality", "registry:promoter_groups": "profile",
-    "evidence:": "family", "designer:": "plot",
+    "evidence:": "family", "designer:": "plot", "trade:group_purchases": "group",
 }
 RECORD_KINDS = {"siembra": "planting", "mano-de-obra": "labour", "insumo": "input"}
 
@@ -204,6 +205,7 @@ RESOURCE_OF = {
     "localities": "locality", "promoters": "profile", "plantings": "planting", "harvests": "harvest",
     "inputs": "input", "labour": "labour", "ledger": "ledger", "visits": "visit", "trainings": "training",
     "visit-plans": "plan", "staff-trainings": "staff_training", "process": "step",
+    "market": "organisation",  # buyers and demands: promoters never write them, any id is refused
 }
 
 

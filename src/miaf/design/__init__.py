@@ -7,7 +7,15 @@ The public entry point is :func:`design_plot`; it returns a :class:`DesignResult
 
 from __future__ import annotations
 
-from .core import choose_modality, design_parameters, design_plot, module_width, vertical_interval
+from .core import (
+    choose_modality,
+    design_parameters,
+    design_plot,
+    module_width,
+    module_width_horizontal,
+    tree_band_share,
+    vertical_interval,
+)
 from .materials import BomItem, LabourItem
 from .messages import CATALOGUE, DesignError, DesignWarning
 from .result import CropStrip, DesignResult, DesignSummary, TreeRow, Trees
@@ -29,5 +37,7 @@ __all__ = [
     "design_parameters",
     "design_plot",
     "module_width",
+    "module_width_horizontal",
+    "tree_band_share",
     "vertical_interval",
 ]

@@ -20,7 +20,8 @@ from .plot import LocalFrame, parse_plot
 from .result import CropStrip, DesignResult, DesignSummary, TreeRow, Trees
 from .terrain import Terrain, dem_terrain, planar_elevation, planar_terrain
 
-__all__ = ["design_plot", "choose_modality", "module_width", "vertical_interval", "design_parameters"]
+__all__ = ["design_plot", "choose_modality", "module_width", "module_width_horizontal", "tree_band_share",
+           "vertical_interval", "design_parameters"]
 
 MODALITY_ES = {"TMV": "Terraza de muro vivo", "BV": "Barrera viva con labranza de conservación"}
 ARRANGEMENTS = ("alternate", "blocks")
@@ -76,16 +77,84 @@ def choose_modality(slope_pct: float, soil_depth_m: float | None, p: Mapping[str
     return "BV"
 
 
-def module_width(slope_pct: float, p: Mapping[str, float]) -> float:
-    """Module width W [m] (distance between tree rows along the ground): 14.5 m up to 20 %, 10.6 m above.
+def _module_params(p: Mapping[str, float] | None) -> Mapping[str, float]:
+    if p is not None:
+        return p
+    return {k: float(v) for k, v in load_parameters("design").items() if k.startswith(("module_", "tree_band_"))}
+
+
+def module_width(slope_pct: float | np.ndarray, p: Mapping[str, float] | None = None) -> float | np.ndarray:
+    """Module width W [m], the distance between MIAF tree rows *along the ground*: 14.5 m up to 20 %, 10.6 m above.
+
+    The one rule for the module width (design, erosion, indicators and the web all call it).
+
+    Parameters
+    ----------
+    slope_pct : float or array [%], mean slope of the plot.
+    p : mapping or None, design parameters (``module_width_gentle_m``, ``module_width_steep_m``,
+        ``module_width_slope_threshold_pct``); None: ``params/design.csv``.
+
+    Returns
+    -------
+    W : float or array [m], along the ground (what the A-frame and the tape measure). The horizontal
+        projection RUSLE needs is :func:`module_width_horizontal`.
 
     References
     ----------
     CIMMYT, "Tips para diseñar e implementar un sistema MIAF en terrenos de ladera".
     """
-    if slope_pct <= p["module_width_slope_threshold_pct"]:
-        return p["module_width_gentle_m"]
-    return p["module_width_steep_m"]
+    q = _module_params(p)
+    s = np.asarray(slope_pct, dtype=np.float64)
+    out = np.where(s <= q["module_width_slope_threshold_pct"], q["module_width_gentle_m"], q["module_width_steep_m"])
+    return out if out.ndim else float(out)
+
+
+def module_width_horizontal(width_ground_m: float | np.ndarray, slope_pct: float | np.ndarray) -> float | np.ndarray:
+    """Horizontal projection of a distance measured along the ground [m]: W_h = W · cos(atan(s)), s = slope_pct/100.
+
+    RUSLE slope lengths are horizontal (Renard et al. 1997, USDA AH 703), the module width is measured along
+    the ground: at 30 % a 10.6 m module is 10.15 m of horizontal slope length.
+    """
+    out = np.asarray(width_ground_m, dtype=np.float64) * np.cos(np.arctan(np.asarray(slope_pct, dtype=np.float64) / 100.0))
+    return out if out.ndim else float(out)
+
+
+def tree_band_share(slope_pct: float | np.ndarray | None = None, p: Mapping[str, float] | None = None,
+                    *, band_width_m: float | None = None, width_m: float | None = None) -> float | np.ndarray:
+    """Share of a MIAF-D plot under the tree band (trees and runoff filter) [-]: band width / module width.
+
+    The one rule for the tree-band share (erosion C, economics and carbon call it).
+
+    Parameters
+    ----------
+    slope_pct : float, array or None [%], plot slope: the module and band of the CIMMYT rule
+        (:func:`module_width`): 4.2 / 10.6 = 0.396 above 20 %, 4.8 / 14.5 = 0.331 up to 20 %. None: the
+        steep module (MIAF-D is a hillside system).
+    p : mapping or None, design parameters (None: ``params/design.csv``).
+    band_width_m, width_m : float [m], a design's own band and module widths (both along the ground; the
+        ratio is the same in projection). Given both, they override the rule.
+
+    Returns
+    -------
+    share : float or array [-], in (0, 1).
+
+    References
+    ----------
+    COLPOS PMSL (trees on 1/3 of the land) and CIMMYT Oaxaca trials (40 %), as design.csv
+    ``tree_band_width_*_m`` (miaf-domain 2.3).
+    """
+    if band_width_m is not None and width_m is not None:
+        if not (width_m > 0 and 0 <= band_width_m <= width_m):
+            raise ValueError(f"tree band {band_width_m} m must lie within the module {width_m} m")
+        return float(band_width_m) / float(width_m)
+    q = _module_params(p)
+    steep = q["tree_band_width_steep_m"] / q["module_width_steep_m"]
+    if slope_pct is None:
+        return float(steep)
+    gentle = q["tree_band_width_gentle_m"] / q["module_width_gentle_m"]
+    s = np.asarray(slope_pct, dtype=np.float64)
+    out = np.where(s <= q["module_width_slope_threshold_pct"], gentle, steep)
+    return out if out.ndim else float(out)
 
 
 def vertical_interval(width_ground_m: float | np.ndarray, slope_pct: float | np.ndarray) -> float | np.ndarray:
@@ -261,7 +330,7 @@ def design_plot(
             "slope": mean_slope_pct, "share": steep_share, "max": max_slope, "modality": modality}))
     w_ground = row_spacing_m or module_width(mean_slope_pct, p)
     cos_t = math.cos(math.atan(mean_s))
-    w_horiz = w_ground * cos_t
+    w_horiz = float(module_width_horizontal(w_ground, mean_slope_pct))
     vi = float(vertical_interval(w_ground, mean_slope_pct))
 
     # --- rows ---------------------------------------------------------------------------------------

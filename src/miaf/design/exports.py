@@ -24,7 +24,9 @@ CROP_COLOUR = {"maiz": "#f3d76b", "frijol": "#c9a27e"}
 
 
 def _round_geom(geom: shapely.Geometry) -> dict[str, Any]:
-    return mapping(shapely.set_precision(geom, 10.0 ** -_ND))
+    """GeoJSON of a geometry at about 1 cm, polygons following RFC 7946's right-hand rule (exterior ring
+    counter-clockwise)."""
+    return mapping(shapely.orient_polygons(shapely.set_precision(geom, 10.0 ** -_ND), exterior_cw=False))
 
 
 def to_geojson(result: DesignResult) -> dict[str, Any]:

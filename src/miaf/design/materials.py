@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 
 from miaf.params import Parameter
 
-__all__ = ["BomItem", "LabourItem", "seed_mass_kg", "bill_of_materials", "establishment_labour",
+__all__ = ["BomItem", "LabourItem", "seed_mass_kg", "sowing_rate_kg_ha", "bill_of_materials", "establishment_labour",
            "describe"]
 
 
@@ -72,6 +72,36 @@ def seed_mass_kg(plants: float, seed_mass_g: float, seeds_per_plant: float) -> f
     kg = plants × seeds_per_plant × seed_mass_g / 1000.
     """
     return plants * seeds_per_plant * seed_mass_g / 1000.0
+
+
+SOWN_CROPS = {"maiz": "maize", "frijol": "bean"}
+
+
+def sowing_rate_kg_ha(crop: str, params: Mapping[str, Parameter] | None = None) -> float:
+    """Seed sown per hectare of crop strip [kg ha⁻¹] of maize (``"maiz"``) or bean (``"frijol"``).
+
+    The one rule for a sowing rate: the design's bill of materials and the demo's sowing records both use
+    it, so a plot's recorded seed matches its design.
+
+    Parameters
+    ----------
+    crop : ``"maiz"`` or ``"frijol"`` (species codes).
+    params : design parameters (None: ``params/design.csv``): ``<crop>_density_plants_per_ha``,
+        ``<crop>_seed_mass_g``, ``seeds_per_plant``.
+
+    Returns
+    -------
+    float [kg ha⁻¹] = density × seeds_per_plant × seed mass / 1000 (:func:`seed_mass_kg` on one hectare).
+    """
+    if crop not in SOWN_CROPS:
+        raise ValueError(f"crop must be one of {', '.join(SOWN_CROPS)}, got {crop!r}")
+    if params is None:
+        from miaf.params import load_parameters
+
+        params = load_parameters("design")
+    name = SOWN_CROPS[crop]
+    return seed_mass_kg(float(params[f"{name}_density_plants_per_ha"]), float(params[f"{name}_seed_mass_g"]),
+                        float(params["seeds_per_plant"]))
 
 
 def bill_of_materials(trees_by_species: Mapping[str, int], maize_plants: float, bean_plants: float,

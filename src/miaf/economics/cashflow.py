@@ -24,7 +24,8 @@ from . import finance
 from .scenario import ParameterValue, PlotScenario, resolve_parameters
 from .uncertainty import percentiles, sample_parameters, sensitivity
 
-__all__ = ["PlotEconomics", "PlotModel", "SystemResult", "evaluate_plot", "yield_ramp"]
+__all__ = ["PlotEconomics", "PlotModel", "SystemResult", "establishment_cost_mxn", "evaluate_plot",
+           "miaf_labour_days", "milpa_counterfactual", "running_input_cost_mxn", "yield_ramp"]
 
 MONTHS = 12
 
@@ -64,6 +65,53 @@ def _month_weights(code: str) -> np.ndarray:
         return np.full(MONTHS, 1.0 / MONTHS)
     w[np.asarray(months) - 1] = 1.0 / len(months)
     return w
+
+
+def establishment_cost_mxn(n_trees, area_ha, v: Mapping[str, np.ndarray | float]):
+    """Planting-year purchases of a MIAF-D plot without a priced bill of materials [MXN].
+
+    :math:`N (1 + r_p) p_{plant} + N c_{hole} + A c_{tools}` with ``N`` trees, ``A`` [ha], the replanting share
+    ``r_p``, plant price, compost per hole and tools per ha of ``economics.csv`` (``plant_price_mxn``,
+    ``replanting_share``, ``hole_compost_cost_mxn_tree``, ``tools_cost_mxn_ha``). ``n_trees``/``area_ha`` may
+    be arrays (one value per plot); used by :class:`PlotModel` and by the records' payback and NPV.
+    """
+    return (n_trees * (1.0 + v["replanting_share"]) * v["plant_price_mxn"]
+            + n_trees * v["hole_compost_cost_mxn_tree"] + area_ha * v["tools_cost_mxn_ha"])
+
+
+def running_input_cost_mxn(area_ha, crop_share, n_trees, t, v: Mapping[str, np.ndarray | float]):
+    """Yearly cash inputs of a MIAF-D plot in cash-flow year ``t`` [MXN]: milpa inputs on the crop strip
+    (``milpa_running_cost_mxn_ha`` × A × crop share) plus tree upkeep from year 1
+    (``tree_running_cost_mxn_tree_yr`` × N)."""
+    return (v["milpa_running_cost_mxn_ha"] * area_ha * crop_share
+            + v["tree_running_cost_mxn_tree_yr"] * n_trees * (np.asarray(t) >= 1))
+
+
+def miaf_labour_days(area_ha, t, v: Mapping[str, np.ndarray | float], establishment_days=None):
+    """Person-days a MIAF-D plot needs in cash-flow year ``t``: the milpa's ``L A`` times the MIAF-D factor
+    ``φ`` (``miaf_labour_factor``) plus, in year 0, the establishment days (given, else
+    ``establishment_days_ha`` × A). The yearly total of the monthly need in :meth:`PlotModel.simulate`."""
+    est = v["establishment_days_ha"] * area_ha if establishment_days is None else establishment_days
+    return v["milpa_labour_days_ha"] * area_ha * v["miaf_labour_factor"] + est * (np.asarray(t) == 0)
+
+
+def milpa_counterfactual(area_ha) -> dict[str, np.ndarray]:
+    """One year of the traditional milpa on each plot's area (central values of ``economics.csv`` and
+    ``species.csv``), exactly as :class:`PlotModel` models the baseline (its yields, prices,
+    self-consumption, labour calendar with the family's monthly capacity, and inputs do not change from year
+    to year). Returns arrays of shape (plots,) [MXN or person-days]: ``benefits``, ``cash_costs``,
+    ``family_value`` (family days × wage), ``family_days``.
+    """
+    area = np.asarray(area_ha, dtype=float).reshape(-1, 1)
+    n = area.shape[0]
+    model = PlotModel(PlotScenario(area_ha=1.0, horizon_years=1), sample_defaults=False)
+    v = {k: np.full((n, 1), float(x)) for k, x in model.central_values().items()}
+    prod, fam, hir, inputs = model._milpa(v, area, n)
+    sales, self_value = prod[0][:, 0], prod[1][:, 0]
+    wage = v["wage_mxn_day"][:, 0]
+    family_days = fam.sum(-1)[:, 0]
+    return {"benefits": sales + self_value, "cash_costs": inputs[:, 0] + hir.sum(-1)[:, 0] * wage,
+            "family_value": family_days * wage, "family_days": family_days}
 
 
 @dataclass
@@ -427,9 +475,7 @@ class PlotModel:
             return tree_kg(code) if code in self.n_trees else crop_kg(code)
 
         miaf_codes = self.tree_codes + [c.species for c in sc.crops if c.species not in self.n_trees]
-        base_codes = [c.species for c in sc.baseline_crops]
         prod_m = self._products(v, miaf_codes, miaf_kg, True, n)
-        prod_b = self._products(v, base_codes, lambda c: A * v[f"yield.{c}"], False, n)
 
         base_days = v["milpa_labour_days_ha"] * A
         year0 = (t == 0).astype(float)
@@ -440,19 +486,15 @@ class PlotModel:
             + ((v["miaf_labour_factor"] - 1.0) * base_days * np.ones(H))[..., None] * self.calendar["trees"]
             + (est_days * year0)[..., None] * self.calendar["establishment"]
         )
-        need_b = (base_days * np.ones(H))[..., None] * self.calendar["milpa"] * np.ones((n, 1, 1))
         fam_m, hir_m = self._labour(v, need_m, True)
-        fam_b, hir_b = self._labour(v, need_b, False)
 
         n_trees = sc.n_trees
         if sc.bom is not None:
             est_cost = sum(b.total_mxn for b in sc.bom) * np.ones((n, 1))
         else:
-            est_cost = (n_trees * (1.0 + v["replanting_share"]) * v["plant_price_mxn"]
-                        + n_trees * v["hole_compost_cost_mxn_tree"] + A * v["tools_cost_mxn_ha"])
+            est_cost = establishment_cost_mxn(n_trees, A, v)
         establishment = est_cost * year0
-        inputs = (v["milpa_running_cost_mxn_ha"] * A * crop_share
-                  + v["tree_running_cost_mxn_tree_yr"] * n_trees * (t >= 1)) * np.ones((n, H))
+        inputs = running_input_cost_mxn(A, crop_share, n_trees, t, v) * np.ones((n, H))
         for year, r in self.records.items():
             if r.establishment_cost_mxn is not None:
                 establishment[:, year] = r.establishment_cost_mxn
@@ -469,9 +511,23 @@ class PlotModel:
                 harvest_m=harvest_m, harvest_kg=harvest, value_family_labour=sc.value_family_labour,
             )
 
-        base_inputs = v["milpa_running_cost_mxn_ha"] * A * np.ones((n, H))
+        prod_b, fam_b, hir_b, base_inputs = self._milpa(v, A, n)
         return (flows(prod_m, establishment, inputs, fam_m, hir_m),
                 flows(prod_b, np.zeros((n, H)), base_inputs, fam_b, hir_b))
+
+    def _milpa(self, v, area_ha, n: int):
+        """The traditional-milpa counterfactual on ``area_ha`` [ha] (a number, or one row per plot): products,
+        family and hired days by month, and input costs per year. The baseline of :meth:`simulate` and of the
+        records' incremental flows (:func:`milpa_counterfactual`): one formula."""
+        H = self.horizon
+        A = area_ha
+        base_codes = [c.species for c in self.scenario.baseline_crops]
+        prod_b = self._products(v, base_codes, lambda c: A * v[f"yield.{c}"], False, n)
+        base_days = v["milpa_labour_days_ha"] * A
+        need_b = (base_days * np.ones(H))[..., None] * self.calendar["milpa"] * np.ones((n, 1, 1))
+        fam_b, hir_b = self._labour(v, need_b, False)
+        base_inputs = v["milpa_running_cost_mxn_ha"] * A * np.ones((n, H))
+        return prod_b, fam_b, hir_b, base_inputs
 
     def land_equivalent_ratio(self, values, miaf: _Flows, base: _Flows) -> np.ndarray:
         """LER per year and draw (n, years).

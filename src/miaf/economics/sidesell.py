@@ -161,11 +161,12 @@ def _rates(a, r_deficit, r_normal):
     return np.where(a["in_deficit"], r_deficit, r_normal)
 
 
-def _values(a, r, org_delay=None, advance_share=0.0):
+def _values(a, r, org_delay=None, advance_share=0.0, price_factor=1.0):
     d = a["org_delay"] if org_delay is None else org_delay
+    price = a["org_price"] * price_factor
     # an advance pays `advance_share` of the payment at delivery; only the rest waits d months
-    v_org = effective_value(a["org_price"], a["org_transport"], a["org_quality"], d, r)
-    paid = a["org_price"] * (1.0 - a["org_quality"])
+    v_org = effective_value(price, a["org_transport"], a["org_quality"], d, r)
+    paid = price * (1.0 - a["org_quality"])
     v_org = v_org + advance_share * paid * (1.0 - _present_factor(d, r))
     v_int = effective_value(a["int_price"], a["int_transport"], a["int_quality"], a["int_delay"], r)
     return v_org, v_int
@@ -284,7 +285,7 @@ class WhatIfResult:
 
 def what_if(sales: Sales, advance_share: float = 0.0, delay_months: float | None = None,
             deficit_relief: float = 0.0, deficit_rate: float | None = None, normal_rate: float | None = None,
-            organisation_rate: float | None = None) -> WhatIfResult:
+            organisation_rate: float | None = None, price_change: float = 0.0) -> WhatIfResult:
     """Re-evaluate every intermediary sale under a changed organisation offer or calendar.
 
     Parameters
@@ -300,6 +301,8 @@ def what_if(sales: Sales, advance_share: float = 0.0, delay_months: float | None
         As in :func:`analyse_side_selling`.
     organisation_rate : float [fraction month⁻¹], optional
         The organisation's cost of working capital (default ``organisation_credit_rate_month``).
+    price_change : float [fraction]
+        Relative change of the organisation's price (0.05 = 5 % more), > −1.
 
     Returns
     -------
@@ -312,7 +315,9 @@ def what_if(sales: Sales, advance_share: float = 0.0, delay_months: float | None
     a prevented deficit-month sale counts ``ρ`` of its kg (expected value; which months are relieved is
     not modelled). The organisation pays interest to finance the change, on every kg it would buy
     afterwards (loyal and won back): advance :math:`a p \\,[(1+r_o)^{d} - 1]`; faster payment
-    :math:`p\\,[(1 + r_o)^{d - d'} - 1]`. A diversified calendar costs the organisation nothing here
+    :math:`p\\,[(1 + r_o)^{d - d'} - 1]`; a price change :math:`\\Delta` costs :math:`\\Delta\\,p` per kg
+    (the financing terms then apply to the new price :math:`p(1 + \\Delta)`). A diversified calendar costs the
+    organisation nothing here
     (its cost lies in the farm plan; see the plot cash-flow model), so the cost is reported as None.
     """
     p = load_parameters("economics")
@@ -325,26 +330,31 @@ def what_if(sales: Sales, advance_share: float = 0.0, delay_months: float | None
         raise ValueError("deficit_relief: must lie in [0, 1]")
     if delay_months is not None and delay_months < 0:
         raise ValueError("delay_months: cannot be negative")
+    if not price_change > -1:
+        raise ValueError("price_change: must be more than -1 (a fraction of the price)")
     a = sales.arrays()
     r = _rates(a, r_def, r_norm)
     v_org, v_int = _values(a, r)
     new_delay = a["org_delay"] if delay_months is None else np.minimum(a["org_delay"], delay_months)
-    w_org, w_int = _values(a, r, new_delay, advance_share)
+    factor = 1.0 + price_change
+    w_org, w_int = _values(a, r, new_delay, advance_share, factor)
     switched = a["intermediary"] & (v_int > v_org) & (w_org >= w_int)
     weight = switched.astype(float)
     if deficit_relief > 0:
-        n_org, n_int = _values(a, np.full_like(r, r_norm), new_delay, advance_share)
+        n_org, n_int = _values(a, np.full_like(r, r_norm), new_delay, advance_share, factor)
         relieved = a["intermediary"] & (v_int > v_org) & a["in_deficit"] & ~switched & (n_org >= n_int)
         weight = weight + deficit_relief * relieved
     kg_prev = a["kg"] * weight
     kg_int = float((a["kg"] * a["intermediary"]).sum())
     cost = None
-    if advance_share > 0 or delay_months is not None:
+    if advance_share > 0 or delay_months is not None or price_change:
         kg_org_after = a["kg"] * (~a["intermediary"]) + kg_prev
         # the organisation is paid by its buyer after the original delay d: an advance is financed for d
-        # months, an earlier payment of the rest for d - d' months
-        per_kg = (advance_share * a["org_price"] * np.expm1(a["org_delay"] * np.log1p(r_org))
-                  + (1 - advance_share) * a["org_price"] * np.expm1((a["org_delay"] - new_delay) * np.log1p(r_org)))
+        # months, an earlier payment of the rest for d - d' months; a price change is paid on every kg
+        price = a["org_price"] * factor
+        per_kg = (advance_share * price * np.expm1(a["org_delay"] * np.log1p(r_org))
+                  + (1 - advance_share) * price * np.expm1((a["org_delay"] - new_delay) * np.log1p(r_org))
+                  + price_change * a["org_price"])
         cost = float((kg_org_after * per_kg).sum())
     parts = []
     if advance_share:
@@ -353,6 +363,8 @@ def what_if(sales: Sales, advance_share: float = 0.0, delay_months: float | None
         parts.append(f"payment within {delay_months:g} months")
     if deficit_relief:
         parts.append(f"{deficit_relief:.0%} of deficit months removed")
+    if price_change:
+        parts.append(f"organisation price {price_change:+.0%}")
     frame = pd.DataFrame({"group_id": np.asarray(sales.group_id), "kg_int": a["kg"] * a["intermediary"],
                           "kg_prevented": kg_prev})
     groups = frame.groupby("group_id", sort=True).sum()

@@ -32,7 +32,10 @@ def register(subparsers) -> None:
     soil.add_argument("--om-pct", type=float, help="soil organic matter [%%]")
     p.add_argument("--system", default="miaf-d", choices=["traditional", "miaf-d"])
     p.add_argument("--age-years", type=float, default=0.0, help="years since MIAF-D establishment")
-    p.add_argument("--module-width-m", type=float, help="distance between tree rows [m] (default by slope)")
+    p.add_argument("--module-width-m", type=float,
+                   help="distance between tree rows along the ground [m] (default by slope, CIMMYT rule)")
+    p.add_argument("--steep-slope", choices=["mccool", "nearing"],
+                   help="S factor above 50 %% slope: McCool (default, erosion.csv steep_slope_factor) or Nearing 1997")
     p.add_argument("--soil-depth-m", type=float, help="soil depth [m] (shallow soils get a lower tolerance)")
     p.add_argument("--tolerable", type=float, help="tolerable loss [t ha-1 yr-1] (overrides the default)")
     p.add_argument("--area-method", default="desmet_govers", choices=["desmet_govers", "sqrt_area"])
@@ -45,9 +48,15 @@ def register(subparsers) -> None:
     c.add_argument("--species", required=True, help="species code of the tree row (species.csv)")
     c.add_argument("--trees", type=int, required=True, help="number of trees on the plot")
     c.add_argument("--age-years", type=float, required=True, help="years since planting")
-    c.add_argument("--climate-zone", default="tropical_moist",
-                   choices=["tropical_wet", "tropical_moist", "tropical_dry", "tropical_montane"])
+    zone = c.add_argument_group("IPCC climate zone (given, or from altitude and rainfall; default tropical_moist)")
+    zone.add_argument("--climate-zone", choices=["tropical_wet", "tropical_moist", "tropical_dry", "tropical_montane"])
+    zone.add_argument("--altitude-m", type=float, help="plot altitude [m] (above 1,000 m: tropical montane)")
+    zone.add_argument("--rainfall-mm", type=float, help="annual rainfall [mm] (wet > 2,000, moist > 1,000, dry)")
+    zone.add_argument("--municipality", help="Chiapas INEGI municipality code: its CHIRPS rainfall normal")
     c.add_argument("--soil-type", default="lac", choices=["lac", "hac"])
+    till = c.add_mutually_exclusive_group()
+    till.add_argument("--tillage", choices=["full", "reduced"], help="tillage of the crop strips (default full)")
+    till.add_argument("--modality", choices=["TMV", "BV"], help="design modality: TMV full tillage, BV reduced")
     c.add_argument("--measurements", help="CSV with species,diameter_cm[,height_m] of measured trees")
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=_carbon)
@@ -88,7 +97,7 @@ def _erosion(args: argparse.Namespace) -> int:
         region=args.region, municipality=args.municipality, k_factor=args.k_factor, sand_pct=args.sand_pct,
         silt_pct=args.silt_pct, clay_pct=args.clay_pct, om_pct=args.om_pct, slope_pct=args.slope_pct,
         slope_length_m=args.slope_length_m, module_width_m=args.module_width_m, soil_depth_m=args.soil_depth_m,
-        tolerable_t_ha_yr=args.tolerable, area_method=args.area_method,
+        tolerable_t_ha_yr=args.tolerable, area_method=args.area_method, steep_slope=args.steep_slope,
     )
     if args.dem:
         res = evaluate_soil_loss(inputs, dem=read_dem(args.dem), plot=plot)
@@ -110,6 +119,9 @@ def _erosion(args: argparse.Namespace) -> int:
         f"  traditional milpa {res.traditional_t_ha_yr:.1f} t/ha/yr; soil kept {res.soil_kept_t_ha_yr:.1f} "
         f"t/ha/yr ({res.soil_kept_pct:.0f} %)",
     ]
+    if not res.p_contouring_defined:
+        lines.append(f"  note: {100 * res.p_undefined_share:.0f} % of the area is steeper than 25 %, where contouring "
+                     "has no published P (Wischmeier & Smith 1978): P = 1 there, the rows count through LS only")
     if args.dem:
         lines.append(f"  cells {res.cells}, nodata cells {res.nodata_cells}, cell {res.cell_size_m:.2f} m")
     _print(data, args.json, lines)
@@ -140,19 +152,29 @@ def _read_measurements(path: str):
 
 
 def _carbon(args: argparse.Namespace) -> int:
-    from .carbon import CarbonInputs, evaluate_carbon
+    from .carbon import CarbonInputs, climate_zone, evaluate_carbon, tillage_for_modality
     from .layers import geodesic_area_ha, read_plot
 
     area = geodesic_area_ha(read_plot(args.plot))
     meas = _read_measurements(args.measurements) if args.measurements else []
-    res = evaluate_carbon(CarbonInputs(args.species, args.trees, args.age_years, area, args.climate_zone,
-                                       args.soil_type, meas))
+    zone = args.climate_zone
+    if zone is None:
+        rain = args.rainfall_mm
+        if rain is None and args.municipality:
+            from .rusle import municipality_rainfall
+
+            rain = municipality_rainfall(args.municipality).rainfall_mm
+        zone = climate_zone(args.altitude_m, rain, default="tropical_moist")
+    tillage = args.tillage or tillage_for_modality(args.modality)
+    res = evaluate_carbon(CarbonInputs(args.species, args.trees, args.age_years, area, zone, args.soil_type, meas,
+                                       tillage=tillage))
     data = res.to_dict()
-    lines = [f"Carbon, {res.species} age {res.age_years:g} yr, {res.climate_zone}, {area:.3f} ha:"]
+    lines = [f"Carbon, {res.species} age {res.age_years:g} yr, {res.climate_zone}, {tillage} tillage, {area:.3f} ha:"]
     for pool in res.pools:
         lines.append(f"  {pool.name:22s} {pool.stock_t_c_ha:7.2f} t C/ha ({pool.low_t_c_ha:.2f}-{pool.high_t_c_ha:.2f})"
                      f"  {pool.annual_change_t_c_ha_yr:+.2f} t C/ha/yr  Tier {pool.tier}")
-    lines.append(f"  total {data['total_t_c_ha']:.2f} t C/ha = {data['total_t_co2e_ha']:.1f} t CO2e/ha; "
+    lines.append(f"  total {data['total_t_c_ha']:.2f} t C/ha ({data['total_low_t_c_ha']:.2f}-{data['total_high_t_c_ha']:.2f}, "
+                 f"95 %, IPCC Approach 1) = {data['total_t_co2e_ha']:.1f} t CO2e/ha; "
                  f"traditional milpa {res.traditional_t_c_ha:.1f}; forest reference {res.forest_reference_t_c_ha:.1f}")
     _print(data, args.json, lines)
     return 0

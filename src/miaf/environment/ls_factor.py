@@ -9,7 +9,8 @@ Two families are offered:
   effective slope length is bounded by the module width. The InVEST/SAGA "square root of catchment area"
   variant is available for comparison (``area_method="sqrt_area"``).
 * **without a DEM** — McCool et al. (1987, 1989) and Wischmeier & Smith (1978) closed forms from a mean
-  slope and a slope length.
+  slope and a slope length, Nearing's (1997) steep-slope S, and the MIAF-D contour-rows formula
+  (:mod:`.ls_closed_form`, re-exported here).
 
 Flow accumulation has two engines with the same results: ``engine="numba"`` (default), an O(N) compiled
 topological traversal (:mod:`._flow_numba`), and ``engine="numpy"``, topological *wavefronts*: a cell is
@@ -24,168 +25,46 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .ls_closed_form import (  # noqa: F401  (re-exported: the closed forms belong to the LS API)
+    STEEP_SLOPE_METHODS,
+    STEEP_SLOPE_PCT,
+    UNIT_PLOT_LENGTH_M,
+    UNIT_PLOT_SLOPE,
+    _check_steep,
+    _length_exponent_from_sin,
+    _slope_factor_from_sin,
+    ls_contour_rows,
+    ls_mccool,
+    ls_wischmeier_smith,
+    mccool_length_exponent,
+    mccool_slope_factor,
+    nearing_slope_factor,
+    slope_factor,
+    wischmeier_smith_exponent,
+)
 from .terrain import Dem, slope_radians
 
 __all__ = [
     "FlowAccumulation",
     "LsGrid",
+    "STEEP_SLOPE_PCT",
+    "STEEP_SLOPE_METHODS",
     "mccool_slope_factor",
+    "nearing_slope_factor",
+    "slope_factor",
     "mccool_length_exponent",
     "wischmeier_smith_exponent",
     "ls_mccool",
     "ls_wischmeier_smith",
+    "ls_contour_rows",
     "flow_accumulation",
     "ls_desmet_govers",
     "contour_barriers",
     "rasterize_lines",
 ]
 
-#: RUSLE unit plot length [m] (72.6 ft).
-UNIT_PLOT_LENGTH_M = 22.13
-#: RUSLE unit plot slope, 9 % [m m⁻¹].
-UNIT_PLOT_SLOPE = 0.09
 # Eight neighbours: (row offset, col offset); the first four are cardinal.
 _DIRS = ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
-
-
-# ----------------------------------------------------------------------------------------------------------
-# Closed forms
-# ----------------------------------------------------------------------------------------------------------
-def mccool_slope_factor(theta: np.ndarray | float) -> np.ndarray | float:
-    """RUSLE slope steepness factor S of McCool et al. (1987).
-
-    Parameters
-    ----------
-    theta : array [rad], slope angle.
-
-    Returns
-    -------
-    S : array [-]
-
-    Notes
-    -----
-    S = 10.8 sin θ + 0.03 where tan θ < 0.09; S = 16.8 sin θ − 0.50 where tan θ ≥ 0.09. Minimum 0.03 on a
-    flat surface. The short-slope form (λ < 4.5 m) is not applied.
-
-    References
-    ----------
-    McCool, D.K., Brown, L.C., Foster, G.R., Mutchler, C.K., Meyer, L.D., "Revised slope steepness factor for
-    the Universal Soil Loss Equation", Transactions of the ASAE 30(5):1387-1396, 1987,
-    doi:10.13031/2013.30576.
-    """
-    t = np.asarray(theta, dtype=np.float64)
-    out = _slope_factor_from_sin(np.sin(t), t)
-    return out if out.ndim else float(out)
-
-
-def _slope_factor_from_sin(s: np.ndarray, theta: np.ndarray) -> np.ndarray:
-    """McCool S from sin θ and θ (see :func:`mccool_slope_factor`)."""
-    return np.where(np.tan(theta) < UNIT_PLOT_SLOPE, 10.8 * s + 0.03, 16.8 * s - 0.50)
-
-
-def _length_exponent_from_sin(s: np.ndarray, rill_ratio: float) -> np.ndarray:
-    """McCool m from sin θ (see :func:`mccool_length_exponent`)."""
-    beta = rill_ratio * (s / 0.0896) / (3.0 * np.power(s, 0.8) + 0.56)
-    return beta / (1.0 + beta)
-
-
-def mccool_length_exponent(theta: np.ndarray | float, rill_ratio: float = 1.0) -> np.ndarray | float:
-    """RUSLE slope-length exponent m of McCool et al. (1989).
-
-    Parameters
-    ----------
-    theta : array [rad], slope angle.
-    rill_ratio : float [-], multiplier of β for soils with low (0.5), moderate (1) or high (2) rill to
-        interrill erosion ratio.
-
-    Returns
-    -------
-    m : array [-], in [0, 1).
-
-    Notes
-    -----
-    β = rill_ratio · (sin θ / 0.0896) / (3 sin^0.8 θ + 0.56); m = β / (1 + β).
-
-    References
-    ----------
-    McCool, D.K., Foster, G.R., Mutchler, C.K., Meyer, L.D., "Revised slope length factor for the Universal
-    Soil Loss Equation", Transactions of the ASAE 32(5):1571-1576, 1989, doi:10.13031/2013.31192.
-    """
-    out = _length_exponent_from_sin(np.sin(np.asarray(theta, dtype=np.float64)), rill_ratio)
-    return out if out.ndim else float(out)
-
-
-def wischmeier_smith_exponent(slope_pct: np.ndarray | float) -> np.ndarray | float:
-    """USLE slope-length exponent m of Wischmeier & Smith (1978): 0.5 (> 5 %), 0.4 (3–5 %), 0.3 (1–3 %), 0.2."""
-    p = np.asarray(slope_pct, dtype=np.float64)
-    out = np.select([p > 5.0, p >= 3.0, p >= 1.0], [0.5, 0.4, 0.3], 0.2)
-    return out if out.ndim else float(out)
-
-
-def _check_slope(slope_pct, slope_length_m) -> tuple[np.ndarray, np.ndarray]:
-    p = np.asarray(slope_pct, dtype=np.float64)
-    lam = np.asarray(slope_length_m, dtype=np.float64)
-    if np.any(~np.isfinite(p)) or np.any(p < 0):
-        raise ValueError(f"slope_pct must be a finite percentage >= 0, got {slope_pct}")
-    if np.any(~np.isfinite(lam)) or np.any(lam <= 0):
-        raise ValueError(f"slope_length_m must be a positive length in metres, got {slope_length_m}")
-    return p, lam
-
-
-def ls_wischmeier_smith(slope_pct: np.ndarray | float, slope_length_m: np.ndarray | float) -> np.ndarray | float:
-    """USLE topographic factor LS of Wischmeier & Smith (1978) from a uniform slope.
-
-    Parameters
-    ----------
-    slope_pct : array [%]
-    slope_length_m : array [m], horizontal slope length λ.
-
-    Returns
-    -------
-    LS : array [-]
-
-    Notes
-    -----
-    LS = (λ / 22.13)^m · (65.41 sin²θ + 4.56 sin θ + 0.065), with m from
-    :func:`wischmeier_smith_exponent`.
-
-    References
-    ----------
-    Wischmeier, W.H., Smith, D.D., "Predicting rainfall erosion losses: a guide to conservation planning",
-    USDA Agriculture Handbook 537, 1978.
-    """
-    p, lam = _check_slope(slope_pct, slope_length_m)
-    s = np.sin(np.arctan(p / 100.0))
-    out = (lam / UNIT_PLOT_LENGTH_M) ** wischmeier_smith_exponent(p) * (65.41 * s * s + 4.56 * s + 0.065)
-    return out if out.ndim else float(out)
-
-
-def ls_mccool(slope_pct: np.ndarray | float, slope_length_m: np.ndarray | float) -> np.ndarray | float:
-    """RUSLE topographic factor LS of McCool et al. (1987, 1989) from a uniform slope.
-
-    Parameters
-    ----------
-    slope_pct : array [%]
-    slope_length_m : array [m], horizontal slope length λ.
-
-    Returns
-    -------
-    LS : array [-]
-
-    Notes
-    -----
-    L = (λ / 22.13)^m with m from :func:`mccool_length_exponent`; S from :func:`mccool_slope_factor`.
-    This is the closed form the DEM method reduces to on a uniform plane.
-
-    References
-    ----------
-    Renard, K.G. et al., "Predicting soil erosion by water: a guide to conservation planning with the
-    Revised Universal Soil Loss Equation (RUSLE)", USDA Agriculture Handbook 703, 1997.
-    """
-    p, lam = _check_slope(slope_pct, slope_length_m)
-    theta = np.arctan(p / 100.0)
-    out = (lam / UNIT_PLOT_LENGTH_M) ** mccool_length_exponent(theta) * mccool_slope_factor(theta)
-    return out if np.ndim(out) else float(out)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -436,6 +315,7 @@ def ls_desmet_govers(
     weighting: str = "quinn",
     rill_ratio: float = 1.0,
     engine: str = "numba",
+    steep_slope: str = "mccool",
 ) -> LsGrid:
     """RUSLE LS per cell by the unit-contributing-area method of Desmet & Govers (1996).
 
@@ -452,6 +332,7 @@ def ls_desmet_govers(
     rill_ratio : float [-], β multiplier for the length exponent (:func:`mccool_length_exponent`).
     engine : ``"numba"`` (default: compiled routing and a one-pass per-cell L/S kernel) or ``"numpy"``
         (wavefront routing and row-block array expressions); same results to rounding.
+    steep_slope : ``"mccool"`` (default) or ``"nearing"``, the S factor above 50 % (see :func:`slope_factor`).
 
     Returns
     -------
@@ -473,6 +354,7 @@ def ls_desmet_govers(
         raise ValueError(f"area_method must be 'desmet_govers' or 'sqrt_area', got {area_method!r}")
     if max_flow_length_m is not None and not max_flow_length_m > 0:
         raise ValueError(f"max_flow_length_m must be positive or None, got {max_flow_length_m}")
+    _check_steep(steep_slope)
     flow = flow_accumulation(
         dem, exponent=mfd_exponent, weighting=weighting, barriers=barriers, barrier_efficiency=barrier_efficiency,
         engine=engine,
@@ -510,7 +392,7 @@ def ls_desmet_govers(
         el -= np.power(a_in, mp1, out=a_in)
         np.multiply(x, d * UNIT_PLOT_LENGTH_M, out=x)
         el /= np.multiply(np.power(x, m, out=x), d2, out=x)
-        es = _slope_factor_from_sin(sin_t, theta)
+        es = _slope_factor_from_sin(sin_t, theta, steep_slope)
         np.multiply(el, es, out=ls[r0:r1])
         l_factor[r0:r1], s_factor[r0:r1], slope[r0:r1] = el, es, theta
     invalid = ~dem.valid

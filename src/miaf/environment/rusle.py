@@ -26,6 +26,8 @@ __all__ = [
     "k_factor_epic",
     "k_factor_from_texture",
     "cover_practice",
+    "cover_factors",
+    "p_contouring",
     "tolerable_loss",
     "rusle",
     "check_unit_interval",
@@ -216,6 +218,9 @@ class CoverPractice:
     c_factor, p_factor : float [-]
     barrier_efficiency : float [-], share of runoff intercepted at the tree rows (0 for traditional).
     maturity : float [-], 0 at establishment to 1 at ``miaf_maturity_years``.
+    tree_band_share : float [-], share of the plot under the tree band (0 for traditional).
+    p_contouring_defined : bool, False when the MIAF-D contour-sowing P was asked beyond the slopes where it
+        is defined (> 25 %): P is then 1 and the rows act only through the barrier model (LS).
     """
 
     system: str
@@ -224,6 +229,8 @@ class CoverPractice:
     p_factor: float
     barrier_efficiency: float
     maturity: float
+    tree_band_share: float = 0.0
+    p_contouring_defined: bool = True
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -237,13 +244,110 @@ def normalise_system(system: str) -> str:
     return key
 
 
-def cover_practice(system: str, age_years: float = 0.0) -> CoverPractice:
+def p_contouring(slope_pct):
+    """Support-practice factor P of contour sowing by slope, Wischmeier & Smith (1978), and where it is defined.
+
+    Parameters
+    ----------
+    slope_pct : array [%]
+
+    Returns
+    -------
+    (P, defined) : arrays of float [-] and bool. P = 0.6 (≤ 2 %), 0.5 (3–8 %), 0.6 (9–12 %), 0.7 (13–16 %),
+        0.8 (17–20 %), 0.9 (21–25 %); above 25 % the table gives no value: P = 1 and ``defined`` is False.
+
+    Notes
+    -----
+    The table stops at 25 % because contouring loses its effect on steeper slopes (the ridges overtop).
+    Beyond it the model does not extrapolate or calibrate a P: MIAF-D rows and filters act only through
+    the barrier model in LS (:func:`miaf.environment.ls_factor.ls_contour_rows`, or the DEM barriers).
+    The class limits are ``p_contour_max_slope_*`` in ``erosion.csv``.
+
+    References
+    ----------
+    Wischmeier, W.H., Smith, D.D., "Predicting rainfall erosion losses: a guide to conservation planning",
+    USDA Agriculture Handbook 537, 1978, Table 14 (P values and slope-length limits for contouring).
+    """
+    s = np.asarray(slope_pct, dtype=np.float64)
+    if np.any(~np.isfinite(s)) or np.any(s < 0):
+        raise ValueError(f"slope_pct must be a finite percentage >= 0, got {slope_pct}")
+    params = erosion_parameters()
+    limits = sorted((float(prm.value), float(params[k.replace("_max_slope_", "_p_")]))
+                    for k, prm in params.items() if k.startswith("p_contour_max_slope_"))
+    out = np.ones(s.shape)
+    for upper, value in reversed(limits):
+        out = np.where(s <= upper, value, out)
+    defined = s <= limits[-1][0]
+    return (out, defined) if out.ndim else (float(out), bool(defined))
+
+
+_COVER_KEYS = ("c_traditional", "p_traditional", "c_miaf_crop_strip", "c_miaf_tree_band", "miaf_maturity_years",
+               "barrier_efficiency_initial", "barrier_efficiency_mature")
+
+
+def cover_factors(miaf, age_years, slope_pct=None, tree_band_share=None, params=None) -> dict:
+    """C, P, row interception and tree-band share of plots, vectorised (the formula of :func:`cover_practice`).
+
+    Parameters
+    ----------
+    miaf : bool array, True for MIAF-D, False for the traditional milpa.
+    age_years : array [yr], years since MIAF-D establishment.
+    slope_pct : array [%] or None (see :func:`cover_practice`).
+    tree_band_share : array [-] or None; NaN entries take the design rule.
+    params : mapping or None, overrides of ``c_traditional``, ``p_traditional``, ``c_miaf_crop_strip``,
+        ``c_miaf_tree_band``, ``miaf_maturity_years``, ``barrier_efficiency_initial`` and
+        ``barrier_efficiency_mature`` (floats or arrays that broadcast, e.g. Monte Carlo draws × plots).
+
+    Returns
+    -------
+    dict of arrays: ``c_factor``, ``p_factor``, ``barrier_efficiency``, ``maturity``, ``tree_band_share``,
+    ``p_contouring_defined`` (True for the traditional milpa, which is not credited a practice).
+    """
+    from miaf.design import tree_band_share as band_rule
+
+    q = {k: _p(k) for k in _COVER_KEYS} | dict(params or {})
+    m = np.asarray(miaf, dtype=bool)
+    age = np.asarray(age_years, dtype=np.float64)
+    if np.any(~np.isfinite(age)) or np.any(age < 0):
+        raise ValueError(f"age_years must be >= 0, got {age_years}")
+    rule = band_rule(slope_pct)  # None: the steep module
+    if tree_band_share is None:
+        share = np.asarray(rule, dtype=np.float64)
+    else:
+        given = np.asarray(tree_band_share, dtype=np.float64)
+        share = np.where(np.isnan(given), rule, given)
+    check_unit_interval("tree_band_share", share)
+    f = np.minimum(age / np.asarray(q["miaf_maturity_years"], dtype=np.float64), 1.0)
+    c0 = np.asarray(q["c_miaf_crop_strip"], dtype=np.float64)
+    c1 = (1.0 - share) * c0 + share * np.asarray(q["c_miaf_tree_band"], dtype=np.float64)
+    if slope_pct is None:
+        p_miaf, defined = np.float64(1.0), np.bool_(False)
+    else:
+        p_miaf, defined = p_contouring(slope_pct)
+    e0 = np.asarray(q["barrier_efficiency_initial"], dtype=np.float64)
+    e1 = np.asarray(q["barrier_efficiency_mature"], dtype=np.float64)
+    return {
+        "c_factor": np.where(m, c0 + f * (c1 - c0), q["c_traditional"]),
+        "p_factor": np.where(m, p_miaf, q["p_traditional"]),
+        "barrier_efficiency": np.where(m, e0 + f * (e1 - e0), 0.0),
+        "maturity": np.where(m, f, 0.0),
+        "tree_band_share": np.where(m, share, 0.0),
+        "p_contouring_defined": np.where(m, defined, True),
+    }
+
+
+def cover_practice(system: str, age_years: float = 0.0, slope_pct: float | None = None,
+                   tree_band_share: float | None = None) -> CoverPractice:
     """C and P factors of a production system by age.
 
     Parameters
     ----------
     system : ``"traditional"`` (hillside milpa) or ``"miaf-d"``.
     age_years : float [yr], years since MIAF-D establishment (0 = establishment year).
+    slope_pct : float [%] or None, mean slope of the plot: sets the MIAF-D contour-sowing P
+        (:func:`p_contouring`) and the tree-band share; None: P = 1 (not credited) and the steep module.
+    tree_band_share : float [-] or None, share under the tree band (a design's own); None: the design rule
+        :func:`miaf.design.tree_band_share` at ``slope_pct``.
 
     Returns
     -------
@@ -251,25 +355,23 @@ def cover_practice(system: str, age_years: float = 0.0) -> CoverPractice:
 
     Notes
     -----
-    Traditional milpa: C = ``c_traditional``, P = ``p_traditional``, no interception.
-    MIAF-D: maturity f = min(age / ``miaf_maturity_years``, 1); C goes linearly from the milpa C to the
-    area-weighted C of crop strips and tree band, C_mature = (1 − s) C_strip + s C_band (s the tree-band
-    share); P and the row interception go linearly from their initial to their mature values.
-    Defaults are estimates calibrated on a reference hillside (see docs/methods/environment.md).
+    Traditional milpa: C = ``c_traditional`` (an annual C over the milpa-fallow cycle), P = ``p_traditional``
+    (1), no interception.
+    MIAF-D: the crop strips are cropped every year, so they take the *cropped* C ``c_miaf_crop_strip``, not
+    the cycle average. Maturity f = min(age / ``miaf_maturity_years``, 1); C goes linearly from the strip C
+    (establishment year) to the area-weighted C_mature = (1 − s) C_strip + s C_band (s the tree-band share);
+    P = contour-sowing P by slope (Wischmeier & Smith 1978) up to 25 %, 1 beyond (flagged); the row
+    interception goes linearly from ``barrier_efficiency_initial`` to ``barrier_efficiency_mature``. No P is
+    calibrated to a claimed reduction: the rows act through LS (see docs/methods/environment.md).
+    The vectorised form is :func:`cover_factors`.
     """
     key = normalise_system(system)
     age = float(age_years)
     if not np.isfinite(age) or age < 0:
         raise ValueError(f"age_years must be >= 0, got {age_years}")
-    if key == "traditional":
-        return CoverPractice(key, age, _p("c_traditional"), _p("p_traditional"), 0.0, 0.0)
-    f = min(age / _p("miaf_maturity_years"), 1.0)
-    s = _p("tree_band_share")
-    c0 = _p("c_miaf_crop_strip")
-    c1 = (1.0 - s) * c0 + s * _p("c_miaf_tree_band")
-    p0, p1 = _p("p_miaf_initial"), _p("p_miaf_mature")
-    e0, e1 = _p("barrier_efficiency_initial"), _p("barrier_efficiency_mature")
-    return CoverPractice(key, age, c0 + f * (c1 - c0), p0 + f * (p1 - p0), e0 + f * (e1 - e0), f)
+    f = cover_factors(key == "miaf-d", age, slope_pct, tree_band_share)
+    return CoverPractice(key, age, float(f["c_factor"]), float(f["p_factor"]), float(f["barrier_efficiency"]),
+                         float(f["maturity"]), float(f["tree_band_share"]), bool(f["p_contouring_defined"]))
 
 
 def tolerable_loss(soil_depth_m: float | None = None) -> float:

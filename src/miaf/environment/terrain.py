@@ -155,16 +155,30 @@ def _to_metres(dem: Dem, crs) -> Dem:
 
 
 def write_raster(path: str | Path, array: np.ndarray, dem: Dem, nodata: float = -9999.0) -> Path:
-    """Write a per-cell array on the grid of ``dem`` as a float32 GeoTIFF (``NaN`` written as ``nodata``)."""
+    """Write a per-cell array on the grid of ``dem`` as a float32 Cloud-Optimized GeoTIFF.
+
+    ``NaN`` is written as ``nodata``. The file is made by GDAL's COG driver (tiles of 512 × 512, DEFLATE with
+    the floating-point predictor, overviews by averaging until they fit one tile), so it is a valid COG at
+    any size (``rio cogeo validate``) and still an ordinary GeoTIFF for tools that know nothing of COGs.
+
+    References
+    ----------
+    GDAL, "COG – Cloud Optimized GeoTIFF generator", https://gdal.org/drivers/raster/cog.html.
+    """
     import rasterio
+    import rasterio.shutil
+    from rasterio.io import MemoryFile
 
     path = Path(path)
     data = np.where(np.isfinite(array), array, nodata).astype(np.float32)
-    with rasterio.open(
-        path, "w", driver="GTiff", height=data.shape[0], width=data.shape[1], count=1, dtype="float32",
-        crs=dem.crs, transform=dem.transform, nodata=nodata, compress="deflate",
-    ) as dst:
-        dst.write(data, 1)
+    profile = dict(driver="GTiff", height=data.shape[0], width=data.shape[1], count=1, dtype="float32",
+                   crs=dem.crs, transform=dem.transform, nodata=nodata)
+    with MemoryFile() as mem:
+        with mem.open(**profile) as tmp:
+            tmp.write(data, 1)
+        with mem.open() as src:
+            rasterio.shutil.copy(src, path, driver="COG", compress="DEFLATE", predictor="FLOATING_POINT",
+                                 blocksize=512, overview_resampling="AVERAGE")
     return path
 
 

@@ -26,6 +26,8 @@ class IndicatorResults:
     filters: IndicatorFilters
     reference_year: int
     values: dict[str, IndicatorValue] = field(default_factory=dict)
+    #: the filtered tables the values were computed on (reused by :mod:`miaf.indicators.disclosure`)
+    context: Context | None = field(default=None, repr=False, compare=False)
 
     def __getitem__(self, code: str) -> IndicatorValue:
         return self.values[code]
@@ -81,7 +83,7 @@ def compute_indicators(tables: IndicatorTables, filters: IndicatorFilters | Mapp
     """
     f = _filters(filters)
     ctx = Context(tables, f)
-    out = IndicatorResults(f, ctx.ref_year)
+    out = IndicatorResults(f, ctx.ref_year, context=ctx)
     for code in codes or REGISTRY:
         ind = get(code)
         o = ind.compute(ctx)

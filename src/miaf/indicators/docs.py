@@ -19,10 +19,16 @@ over the record tables of `miaf.indicators.tables`) and by the command `miaf ind
 Each value comes with a status: `ok`, `no_data` (the records needed are not there) or `not_computed`
 (a model the indicator needs is not available); a value that cannot be computed is `null`, never a
 made-up number. Results carry `n` (records or units used), an optional `breakdown` and `details`.
+
+Privacy: for roles without personal-data rights (analysts) every figure over fewer than k = 5 families, or
+that a one-filter-broader query would expose by subtraction, has status `suppressed` and value `null`
+(`miaf.indicators.disclosure`; rules, tables and what the user sees in `docs/privacy.md`).
 """
 
 HEADER_ES = """Cada valor trae su estado: `ok`, `no_data` (faltan los registros necesarios) o `not_computed`
-(falta un modelo); un valor que no se puede calcular es `null`, nunca un número inventado.
+(falta un modelo); un valor que no se puede calcular es `null`, nunca un número inventado. Para roles
+sin acceso a datos personales, una cifra sobre menos de 5 familias (o deducible restando un filtro más
+amplio) tiene estado `suppressed` y valor `null` (`docs/privacy.md`).
 """
 
 

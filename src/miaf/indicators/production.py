@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from miaf.economics import finance
+from miaf.economics.records import RecordFlows, record_economics
 from miaf.household.calendar import Ledger, household_calendar
 from miaf.params import load_parameters, species
 
@@ -171,8 +171,19 @@ def market_share(ctx: Context) -> Outcome:
 
 
 # -- NPV and payback from records -------------------------------------------------------------------------
-def _plot_flows(ctx: Context) -> tuple[pd.DataFrame, np.ndarray] | None:
-    """Net flow by MIAF-D plot and year since establishment (year 0), from records; None if no plot."""
+def _is_tree_code() -> dict[str, bool]:
+    return {c: bool((r.get("mature_yield_kg_per_tree") or "").strip()) for c, r in species().items()}
+
+
+def record_flows(ctx: Context) -> tuple[pd.DataFrame, RecordFlows] | None:
+    """The recorded flows of the context's MIAF-D plots (one row per plot, one column per cash-flow year since
+    the plot became MIAF-D, ``plots.established_on``), for :func:`miaf.economics.records.record_economics`.
+
+    Each plot's flows come from its own records only (self-consumption is valued at the plot's own kg-weighted
+    sale price of that crop and year, else the catalogue price, times the replacement factor), so a plot's
+    result does not depend on which other plots are selected: its economics page and the dashboard agree.
+    None if there is no MIAF-D plot with an establishment date.
+    """
     econ = load_parameters("economics")
     plots = ctx.plots
     plots = plots[(plots["system_ref"] == MIAF_D) & plots["established_on"].notna()]
@@ -182,82 +193,142 @@ def _plot_flows(ctx: Context) -> tuple[pd.DataFrame, np.ndarray] | None:
         return None
     idx = pd.Index(plots["plot_id"])
     est = plots["established_on"].dt.year.to_numpy(np.int64)
-    n_years = int(last - est.min() + 1)
-    flows = np.zeros((len(plots), n_years))
+    n, H = len(plots), int(last - est.min() + 1)
 
-    def add(plot_id: pd.Series, year: np.ndarray, amount: np.ndarray) -> None:
-        i = idx.get_indexer(plot_id)
+    def locate(plot_id, year) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
+        """(row of the plot, cash-flow year) of each record; -1 for records outside the plots or the years."""
+        i = idx.get_indexer(np.asarray(plot_id, dtype=np.int64))
+        tt = np.asarray(year, dtype=np.int64) - est[np.maximum(i, 0)]
+        bad = (i < 0) | (tt < 0) | (tt >= H)
+        return np.where(bad, -1, i), np.where(bad, -1, tt)
+
+    def grid(i, tt, amount) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
+        """(sum of amount, any record) per plot and cash-flow year."""
         ok = i >= 0
-        t = np.asarray(year, dtype=np.int64)[ok] - est[i[ok]]
-        keep = (t >= 0) & (t < n_years)
-        np.add.at(flows, (i[ok][keep], t[keep]), np.asarray(amount, dtype=float)[ok][keep])
+        flat = i[ok] * H + tt[ok]
+        total = np.bincount(flat, weights=np.asarray(amount, dtype=float)[ok], minlength=n * H).reshape(n, H)
+        seen = (np.bincount(flat, minlength=n * H) > 0).reshape(n, H)
+        return total, seen
 
     h = ctx.all_harvests[["harvest_id", "plot_id", "species", "year"]]
+    hi, ht = locate(h["plot_id"], h["year"])
+    _, harvested = grid(hi, ht, np.zeros(len(h)))
+    keep = hi >= 0
+    sp = h["species"].astype("category")
+    cats = sp.cat.categories
+    h = pd.DataFrame({"harvest_id": h["harvest_id"].to_numpy()[keep], "i": hi[keep], "t": ht[keep],
+                      "sp": sp.cat.codes.to_numpy()[keep]})
     d = ctx.tables.destinations.merge(h, on="harvest_id")
-    sold = d[(d["destination"] != "self") & d["price_mxn_per_kg"].notna()]
-    add(sold["plot_id"], sold["year"], sold["kg"] * sold["price_mxn_per_kg"])
-    price = (sold.assign(v=sold["kg"] * sold["price_mxn_per_kg"]).groupby(["species", "year"])[["v", "kg"]].sum())
-    price = price["v"] / price["kg"]
-    own = d[d["destination"] == "self"]
-    p = price.reindex(pd.MultiIndex.from_arrays([own["species"], own["year"]])).to_numpy()
-    default = own["species"].map({c: float(r["default_price_mxn_kg"] or "nan") for c, r in species().items()})
-    p = np.where(np.isnan(p), default.to_numpy(float), p)
-    add(own["plot_id"], own["year"], own["kg"].to_numpy() * np.nan_to_num(p) * float(econ["replacement_price_factor"]))
+    i, tt, code = d["i"].to_numpy(), d["t"].to_numpy(), d["sp"].to_numpy(np.int64)
+    self_ = (d["destination"] == "self").to_numpy()
+    price_kg = d["price_mxn_per_kg"].to_numpy(float)
+    kg = d["kg"].to_numpy(float)
+    sold = ~self_ & ~np.isnan(price_kg)
+    value = np.where(sold, kg * np.nan_to_num(price_kg), 0.0)
+    sales, _ = grid(i, tt, value)
+    # the plot's own kg-weighted sale price of each crop and year (integer keys: plot row, year, crop)
+    key = (i.astype(np.int64) * H + tt) * max(len(cats), 1) + code
+    ukey, inv = np.unique(key, return_inverse=True)
+    v_sum = np.bincount(inv, weights=value, minlength=len(ukey))
+    kg_sum = np.bincount(inv, weights=np.where(sold, kg, 0.0), minlength=len(ukey))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        own_price = np.where(kg_sum > 0, v_sum / kg_sum, np.nan)[inv]
+    catalogue = np.array([float(species().get(str(c), {}).get("default_price_mxn_kg") or "nan") for c in cats])
+    p = np.where(np.isnan(own_price), catalogue[code] if len(cats) else np.nan, own_price)
+    eaten, _ = grid(np.where(self_, i, -1), tt, np.where(self_, kg * np.nan_to_num(p), 0.0)
+                    * float(econ["replacement_price_factor"]))
     inp = ctx.tables.inputs.dropna(subset=["plot_id"])
-    add(inp["plot_id"].astype(np.int64), inp["purchased_on"].dt.year.to_numpy(), -inp["cost_mxn"].to_numpy())
-    lab = ctx.tables.labour
-    hired = lab[(lab["kind"] == "hired") & lab["plot_id"].notna()]
-    wage = hired["wage_mxn_per_day"].fillna(float(econ["wage_mxn_day"]))
-    add(hired["plot_id"].astype(np.int64), hired["year"].to_numpy(), -(hired["person_days"] * wage).to_numpy())
-    span = last - est + 1
-    flows[np.arange(n_years)[None, :] >= span[:, None]] = 0.0
-    return plots, flows
+    purchases, has_purchases = grid(*locate(inp["plot_id"], inp["purchased_on"].dt.year), inp["cost_mxn"])
+    lab = ctx.tables.labour.dropna(subset=["plot_id"])
+    li, lt = locate(lab["plot_id"], lab["year"])
+    hired = (lab["kind"] == "hired").to_numpy()
+    wage = lab["wage_mxn_per_day"].fillna(float(econ["wage_mxn_day"])).to_numpy(float)
+    days = lab["person_days"].to_numpy(float)
+    hired_cost, has_labour = grid(li, lt, np.where(hired, days * wage, 0.0))
+    family_days, _ = grid(li, lt, np.where(hired, 0.0, days))
+    pl = ctx.tables.plantings
+    is_tree = pl["species"].astype("category")
+    is_tree = is_tree.cat.rename_categories(lambda c: str(c)).map(_is_tree_code()).astype("boolean").fillna(False)
+    trees = pl[(pl["unit"] == "plants").to_numpy() & is_tree.to_numpy(bool)]
+    n_trees = trees.groupby("plot_id")["quantity"].sum().reindex(idx).fillna(0.0).to_numpy(float)
+    rf = RecordFlows(area_ha=plots["area_ha"].to_numpy(float), n_trees=n_trees, span=last - est + 1,
+                     harvested=harvested, benefits=sales + eaten, purchases=purchases, has_purchases=has_purchases,
+                     hired_cost=hired_cost, family_days=family_days, has_labour=has_labour)
+    return plots, rf
 
 
-def _family_labour_flows(ctx: Context, plots: pd.DataFrame, n_years: int) -> np.ndarray:
-    """Family days logged on each MIAF-D plot per year since establishment × the wage [MXN]: their
-    opportunity cost (economics.csv ``wage_mxn_day``; issue 16)."""
-    wage = float(load_parameters("economics")["wage_mxn_day"])
-    idx = pd.Index(plots["plot_id"])
-    est = plots["established_on"].dt.year.to_numpy(np.int64)
-    out = np.zeros((len(plots), n_years))
-    lab = ctx.tables.labour
-    fam = lab[(lab["kind"] == "family") & lab["plot_id"].notna()]
-    i = idx.get_indexer(fam["plot_id"].astype(np.int64))
-    ok = i >= 0
-    t = fam["year"].to_numpy(np.int64)[ok] - est[i[ok]]
-    keep = (t >= 0) & (t < n_years) & (t <= ctx.ref_year - est[i[ok]])
-    np.add.at(out, (i[ok][keep], t[keep]), fam["person_days"].to_numpy(float)[ok][keep] * wage)
-    return out
+def plot_record_economics(ctx: Context) -> pd.DataFrame | None:
+    """Per MIAF-D plot of the context: the results of :func:`~miaf.economics.records.record_economics`, indexed by
+    plot_id (computed once per context; shared by npv_per_ha, payback_years and the plot page)."""
+    def build(c: Context) -> pd.DataFrame | None:
+        res = record_flows(c)
+        if res is None:
+            return None
+        plots, rf = res
+        out = record_economics(rf)
+        df = pd.DataFrame({k: v for k, v in out.items() if np.ndim(v) == 1}, index=pd.Index(plots["plot_id"]))
+        df["area_ha"] = rf.area_ha
+        df["established_year"] = plots["established_on"].dt.year.to_numpy()
+        return df
+
+    return ctx.memo("plot_record_economics", build)
+
+
+def _cost_report(df: pd.DataFrame) -> dict:
+    missing = df.index[~df["cost_records"].to_numpy(bool)]
+    return {"plots_without_cost_records": int(len(missing)),
+            "share_without_cost_records": float(len(missing) / len(df)),
+            "plot_ids_without_cost_records": [int(x) for x in missing[:50]],
+            "skipped_plot_years": int(df["skipped_years"].sum()),
+            "modelled_labour_plot_years": int(df["modelled_labour_years"].sum())}
+
+
+def _cost_reason(df: pd.DataFrame) -> str:
+    k = int((~df["cost_records"].to_numpy(bool)).sum())
+    if not k:
+        return ""
+    return (f"{k} of {len(df)} MIAF-D plots have no input purchase record: their establishment cost is the priced "
+            "bill of materials and their yearly inputs the economics.csv defaults (not zero)")
 
 
 def npv_per_ha(ctx: Context) -> Outcome:
-    res = ctx.memo("plot_flows", _plot_flows)
-    if res is None:
+    df = plot_record_economics(ctx)
+    if df is None:
         return no_data("no MIAF-D plot with an establishment date")
-    plots, flows = res
-    rate = float(load_parameters("economics")["discount_rate"])
-    cash = finance.npv(rate, flows)  # the family's cash view: family days unpaid
-    v = cash - finance.npv(rate, _family_labour_flows(ctx, plots, flows.shape[1]))
-    area = plots["area_ha"].to_numpy()
-    per_ha = float(v.sum() / area.sum())
+    area = df["area_ha"].sum()
+    v, cash = df["npv_mxn"].to_numpy(), df["npv_cash_mxn"].to_numpy()
+    per_ha = float(v.sum() / area)
     # the pair (issue 16): family days valued at the wage (the headline) and the family's cash view
-    pair = {"family_days_valued": per_ha, "cash_view": float(cash.sum() / area.sum())}
-    return Outcome(per_ha, len(plots), pair,
-                   details={"discount_rate": rate, "median_npv_per_plot_mxn": float(np.median(v)),
-                            "share_positive": float(np.mean(v > 0)), "last_year": ctx.ref_year,
+    pair = {"family_days_valued": per_ha, "cash_view": float(cash.sum() / area)}
+    return Outcome(per_ha, len(df), pair, reason=_cost_reason(df),
+                   details={"discount_rate": float(df["discount_rate"].iloc[0]),
+                            "median_npv_per_plot_mxn": float(np.median(v)), "share_positive": float(np.mean(v > 0)),
+                            "last_year": ctx.ref_year, "flows": "incremental: MIAF-D minus the milpa on the same area",
                             "family_labour": "valued at wage_mxn_day",
-                            "npv_cash_per_ha_mxn": float(cash.sum() / area.sum()),
-                            "median_npv_cash_per_plot_mxn": float(np.median(cash))})
+                            "npv_cash_per_ha_mxn": float(cash.sum() / area),
+                            "median_npv_cash_per_plot_mxn": float(np.median(cash)), **_cost_report(df)})
+
+
+def _median_payback(pb: np.ndarray) -> float | None:
+    """Median over every plot, a plot not yet paid back counting as longer than any that has (+inf); None
+    when fewer than half have paid back (the median is then 'not yet reached')."""
+    m = float(np.median(np.where(np.isfinite(pb), pb, np.inf)))
+    return m if np.isfinite(m) else None
 
 
 def payback_years(ctx: Context) -> Outcome:
-    res = ctx.memo("plot_flows", _plot_flows)
-    if res is None:
+    df = plot_record_economics(ctx)
+    if df is None:
         return no_data("no MIAF-D plot with an establishment date")
-    plots, flows = res
-    pb = finance.payback_years(flows)
+    pb, pb_cash = df["payback_years"].to_numpy(), df["payback_cash_years"].to_numpy()
     reached = np.isfinite(pb)
-    if not reached.any():
-        return Outcome(None, len(plots), {"share_reached": 0.0}, reason="no plot has paid back yet")
-    return Outcome(float(np.median(pb[reached])), len(plots), {"share_reached": float(reached.mean())})
+    value = _median_payback(pb)
+    details = {"median_among_paid_back": float(np.median(pb[reached])) if reached.any() else None,
+               "median_cash_view": _median_payback(pb_cash), "share_reached_cash_view": float(np.isfinite(pb_cash).mean()),
+               "median_recorded_years": float(np.median(df["counted_years"])), **_cost_report(df)}
+    breakdown = {"share_reached": float(reached.mean())}
+    reason = _cost_reason(df)
+    if value is None:
+        reason = "; ".join(x for x in (f"fewer than half of the {len(df)} MIAF-D plots have paid back within their "
+                                       "recorded years (the median is not reached yet)", reason) if x)
+    return Outcome(value, len(df), breakdown, reason=reason, details=details)

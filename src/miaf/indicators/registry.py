@@ -108,24 +108,37 @@ _DEFS: tuple[Indicator, ...] = (
        "promedio por familia-año del calendario económico del número de meses con ingreso > 0",
        "Familia-años con sólo gastos cuentan 0 meses; las familias sin calendario no cuentan."),
     _I("npv_per_ha", "productivity", "Valor actual neto por hectárea (registros)", "Net present value per hectare (records)",
-       "Σ_plots NPV(r, flows) / Σ ha; flows per MIAF-D plot and year since establishment = sales + self-consumption "
-       "× crop-year mean price × replacement factor − input purchases − hired labour × wage − family labour × wage "
-       "(its opportunity cost; details.npv_cash_per_ha_mxn leaves family days unpaid) (miaf.economics.finance)",
-       "MXN/ha", "harvests and destinations, input purchases, labour logs, plots (economics.csv discount rate, "
-       "replacement price factor, wage)",
-       "Years without records count as zero flow (a lower bound when records are missing). Self-consumption "
-       "without a sale price that year uses the catalogue price; hired days without wage use economics.csv.",
+       "Σ_plots NPV(r, incremental flows) / Σ ha (miaf.economics.records.record_economics). Per MIAF-D plot and "
+       "year since establishment: MIAF-D (sales + self-consumption × the plot's sale price × replacement factor − "
+       "input purchases − hired labour − family days × wage) minus the traditional milpa on the same area "
+       "(miaf.economics.cashflow.milpa_counterfactual, the plot model's baseline); year 0 carries the bill of "
+       "materials for the trees planted or the recorded year-0 purchases if larger; details.npv_cash_per_ha_mxn "
+       "leaves family days unpaid", "MXN/ha",
+       "harvests and destinations, plantings (trees), input purchases, labour logs, plots (economics.csv discount "
+       "rate, wage, replacement price factor, bill-of-materials prices, milpa defaults)",
+       "Counted years: year 0 and the years with a harvest record (other years are unknown, left out and "
+       "counted in skipped_plot_years). A counted year without purchase records takes the modelled inputs, "
+       "without labour records the modelled days (never zero). Plots without any purchase record are listed "
+       "(plots_without_cost_records) and named in the reason.",
        prod.npv_per_ha,
-       "Σ_parcelas VAN(r, flujos) / Σ ha; flujos por parcela MIAF-D y año desde el establecimiento a partir de "
-       "registros, con los jornales familiares al jornal (la vista de caja, sin pagarlos, en npv_cash_per_ha_mxn)",
-       "Los años sin registros cuentan como flujo cero (cota inferior). El autoconsumo sin precio de venta usa el "
-       "precio del catálogo; los jornales contratados sin pago usan economics.csv."),
+       "Σ_parcelas VAN(r, flujos incrementales) / Σ ha; por parcela MIAF-D y año desde el establecimiento: MIAF-D "
+       "(ventas + autoconsumo − compras − jornales contratados − jornales familiares al jornal) menos la milpa "
+       "tradicional en la misma superficie; el año 0 lleva la lista de materiales de los árboles plantados o las "
+       "compras registradas de ese año si son mayores (la vista de caja, sin pagar los jornales familiares, en "
+       "npv_cash_per_ha_mxn)",
+       "Cuentan el año 0 y los años con cosecha registrada (los demás se desconocen y se omiten). Un año contado "
+       "sin compras registradas usa los insumos modelados, sin jornales registrados los jornales modelados (nunca "
+       "cero). Las parcelas sin ninguna compra registrada se informan (plots_without_cost_records)."),
     _I("payback_years", "productivity", "Periodo de recuperación (registros)", "Payback period (records)",
-       "median over MIAF-D plots that have paid back of miaf.economics.finance.payback_years(flows)", "yr",
-       "as npv_per_ha",
-       "Plots that have not paid back are excluded from the median; their share is 1 − share_reached.",
-       prod.payback_years, "mediana, entre parcelas MIAF-D que ya recuperaron, del periodo de recuperación",
-       "Las parcelas sin recuperación se excluyen de la mediana; su proporción es 1 − share_reached."),
+       "median over every MIAF-D plot of miaf.economics.finance.payback_years(incremental flows), a plot not yet "
+       "paid back counting as longer than any other; None (reason given) when fewer than half have paid back",
+       "yr", "as npv_per_ha",
+       "As npv_per_ha. share_reached = share of plots paid back; details give the median among those paid back, "
+       "the cash view's median and the plots without cost records.",
+       prod.payback_years,
+       "mediana sobre todas las parcelas MIAF-D del periodo de recuperación de los flujos incrementales; una "
+       "parcela que aún no recupera cuenta como la más larga; sin valor si menos de la mitad ha recuperado",
+       "Como npv_per_ha. share_reached = proporción de parcelas que ya recuperaron."),
     _I("self_consumption_share", "productivity", "Autoconsumo por cultivo", "Self-consumption share by crop",
        "per crop: kg to destination 'self' / Σ kg of all destinations", "fraction", "harvest destinations",
        "Harvest kg without a destination record are not counted.", prod.self_consumption_share,
@@ -148,16 +161,18 @@ _DEFS: tuple[Indicator, ...] = (
        soc.side_selling_share, "kg con destino 'intermediario' / Σ kg vendidos (destinos distintos de autoconsumo)",
        "El autoconsumo no entra en el denominador."),
     _I("soil_loss", "adaptation", "Pérdida de suelo", "Soil loss",
-       "area-weighted mean over plots of A = R·K·LS·C·P (miaf.environment: Cortés R from the municipality "
-       "rainfall normal, McCool LS from the plot's mean slope, C and P by system and age since establishment; "
-       "MIAF-D rows shorten the slope to the module width)", "t/ha/yr",
-       "plots (mean slope, soil depth class, establishment date), municipality rainfall (indicators.csv K and "
-       "slope length defaults)",
-       "Plots without slope or rainfall (or MIAF-D without establishment date) are left out and counted. K and "
-       "slope length are programme defaults, not plot measurements.", env.soil_loss,
+       "area-weighted mean over plots of A = R·K·LS·C·P (miaf.environment.erosion.soil_loss_closed_form: "
+       "Cortés R from the plot's CHIRPS rainfall normal, McCool LS from the plot's mean slope and a slope length "
+       "from its area, MIAF-D rows by ls_contour_rows, C and P by system, slope and age since the plot became "
+       "MIAF-D); details give the plots' distribution and a Monte Carlo interval", "t/ha/yr",
+       "plots (mean slope, area, soil depth class, establishment date, phases), plantings, municipality rainfall "
+       "(indicators.csv K default and range)",
+       "Plots without slope or rainfall are left out and counted; MIAF-D plots without any date count at age 0. "
+       "K is a programme default and the slope length comes from the area, not from plot measurements.",
+       env.soil_loss,
        "promedio ponderado por superficie de A = R·K·LS·C·P (RUSLE, forma cerrada)",
-       "Se omiten (y cuentan) parcelas sin pendiente o lluvia, o MIAF-D sin fecha. K y longitud de pendiente son "
-       "valores por omisión del programa."),
+       "Se omiten (y cuentan) parcelas sin pendiente o lluvia; MIAF-D sin fecha cuenta con edad 0. K es un valor "
+       "por omisión y la longitud de pendiente sale de la superficie."),
     _I("soil_loss_within_tolerable", "adaptation", "Superficie dentro de la pérdida tolerable",
        "Area within the tolerable soil loss",
        "Σ ha of plots with A ≤ T / Σ ha; T by soil depth class (miaf.environment.rusle.tolerable_loss)",
@@ -173,9 +188,12 @@ _DEFS: tuple[Indicator, ...] = (
     # ---------------------------------------------------------------- mitigation
     _I("carbon_stock", "mitigation", "Carbono almacenado", "Carbon stock",
        "area-weighted mean over MIAF/MIAF-D plots of the IPCC Tier 1 stock (trees + residues + soil, "
-       "miaf.environment.carbon.evaluate_carbon) at the reference year; tree carbon scaled by stocking = "
-       "min(1, trees / (ha × reference density))", "t C/ha",
-       "plots, tree plantings (dominant species, number, date), carbon.csv",
+       "miaf.environment.carbon.evaluate_carbon) at the reference year; trees grow on a Chapman-Richards curve "
+       "to the IPCC Table 5.1 stock at maturity (reached at 20 years), scaled by stocking = "
+       "min(1, trees / (ha × reference density)); IPCC climate zone per plot from altitude and rainfall; "
+       "tillage of the strips from the design modality (TMV or no design: conventional)", "t C/ha",
+       "plots (altitude, municipality rainfall, latest design modality), tree plantings (dominant species, "
+       "number, date), carbon.csv",
        "Plots without tree plantings are left out. Tier 1 only: tree measurements are not used yet.",
        env.carbon_stock, "promedio ponderado por superficie del carbono Tier 1 de IPCC (árboles, residuos y suelo)",
        "Se omiten las parcelas sin plantación de árboles. Sólo Tier 1."),

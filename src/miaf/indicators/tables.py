@@ -49,6 +49,11 @@ COLUMNS: dict[str, dict[str, str]] = {
     "layer_overlap": {"plot_id": "i", "layer": "s", "kind": "s", "inside_ha": "f", "share": "f"},
 }  # fmt: skip
 
+# Columns a table may carry beyond its contract (not required, not validated): the carbon indicators read them
+# when present. plots.altitude_m [m] (NaN = unknown) with rainfall_mm gives the IPCC climate zone;
+# plots.modality ("TMV"/"BV", latest design; missing = no design) gives the tillage of the crop strips.
+OPTIONAL_COLUMNS: dict[str, dict[str, str]] = {"plots": {"altitude_m": "f", "modality": "s"}}
+
 _EMPTY = {"i": "int64", "y": "int64", "f": "float64", "s": "object", "b": "bool", "d": "datetime64[ns]"}
 
 # Columns that may hold missing values (NaN / NaT / ""); every other column must be complete.

@@ -132,9 +132,18 @@ def collect_static_if_changed() -> bool:
 
 def _demo(args: argparse.Namespace) -> int:
     setup_django()
-    from miaf.web.demo import load_demo
+    if args.compare:
+        from miaf.web.demo.compare import compare_markdown
 
+        print(compare_markdown())
+        return 0
+    from miaf.web.demo import load_demo
+    from miaf.web.trade import demo as trade_demo  # issue 12: prices, advances, quotes derived from the demo
+
+    if args.reset:
+        trade_demo.unload_trade_demo()
     summary = load_demo(families=args.families, seed=args.seed, reset=args.reset, only_if_empty=args.if_empty)
+    trade_demo.load_trade_demo(summary, seed=args.seed)
     for line in summary.lines():
         print(line)
     return 0
@@ -178,6 +187,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--families", type=int, default=None, help="scale option: number of families (default: the demo's)")
     p.add_argument("--seed", type=int, default=2011)
     p.add_argument("--if-empty", action="store_true", help="do nothing if the database already has families")
+    p.add_argument("--compare", action="store_true",
+                   help="print the seed article's figures beside the loaded demo's, and why (loads nothing)")
     p.set_defaults(func=_demo)
 
     p = sub.add_parser("createuser", help="create a user with a role")

@@ -30,9 +30,16 @@ urlpatterns = [
     path("diseno/", include("miaf.web.designer.urls")),
     path("tablero/", include("miaf.web.dashboard.urls")),
     path("proceso/", include("miaf.web.process.urls")),
+    path("mercado/", include("miaf.web.market.urls")),
     path("registros/", include("miaf.web.records.urls")),
     path("campo/", include("miaf.web.fieldwork.urls")),
+    path("comercializacion/", include("miaf.web.trade.urls")),
     path("bitacora/", include("miaf.web.audit.urls")),
     path("", include("miaf.web.registry.urls")),
     path("", core.home, name="home"),
 ]
+
+handler400 = "miaf.web.core.errors.bad_request"
+handler403 = "miaf.web.core.errors.permission_denied"
+handler404 = "miaf.web.core.errors.page_not_found"
+handler500 = "miaf.web.core.errors.server_error"

@@ -13,12 +13,14 @@ from miaf.web.api.routers import (
     families,
     fieldwork,
     indicators,
+    market,
     plots,
     process,
     records,
     registry,
     stats,
 )
+from miaf.web.trade import api as trade_api
 
 DESCRIPTION = """
 REST API of the MIAF-D programme registry.
@@ -57,3 +59,5 @@ api.add_router("", design.router)
 api.add_router("", environment.router)
 api.add_router("", indicators.router)
 api.add_router("", process.router)
+api.add_router("", trade_api.router)  # /trade/…: the trade app's own router (issue 12 items 3-5)
+api.add_router("", market.router)

@@ -417,6 +417,10 @@ class DestinationIn(Payload):
     price_mxn_per_kg: Amount(10) | None = Field(None, description="[MXN/kg], required for a sale")
     buyer: Text(160) = ""
     paid_on: dt.date | None = None
+    transport_mxn_per_kg: Amount(8) | None = Field(None, description="[MXN/kg] paid by the family to deliver")
+    quality_discount_pct: Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2,
+                                                   allow_inf_nan=False)] | None = Field(
+        None, description="[%] of the price discounted for quality")
 
 
 class DestinationOut(Schema):
@@ -426,6 +430,8 @@ class DestinationOut(Schema):
     price_mxn_per_kg: Decimal | None
     buyer: str
     paid_on: dt.date | None
+    transport_mxn_per_kg: Decimal | None
+    quality_discount_pct: Decimal | None
 
 
 class HarvestIn(Payload):
@@ -660,25 +666,30 @@ class PlotDesignOut(PlotDesignSummaryOut):
 
 
 class SystemStats(Schema):
-    plots: int
-    area_ha: float
+    plots: int | None
+    area_ha: float | None
+    suppressed: str = Field("", description="Why the figures are hidden (roles without personal data): "
+                            "small_cell (fewer than k families) or complementary; empty when shown.")
 
 
 class MunicipalityStats(Schema):
     municipality: int
     name: str
-    families: int
-    plots: int
-    area_ha: float
+    families: int | None
+    plots: int | None
+    area_ha: float | None
+    suppressed: str = Field("", description="As SystemStats.suppressed.")
 
 
 class StatsOut(Schema):
-    families: int
-    members: int
-    women: int
+    families: int | None
+    members: int | None
+    women: int | None
     groups: int
     municipalities: int
-    plots: int
-    area_ha: float = Field(description="[ha]")
+    plots: int | None
+    area_ha: float | None = Field(description="[ha]")
     by_system: dict[str, SystemStats] = Field(description="Plots and hectares by current production system.")
     by_municipality: list[MunicipalityStats]
+    disclosure: dict = Field(default_factory=dict, description="Small-cell suppression applied for this role: "
+                             "k and the number of hidden rows (docs/privacy.md).")

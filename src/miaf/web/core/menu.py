@@ -34,6 +34,8 @@ WORK = _("Trabajo de campo")
 REGISTRY = _("Registro")
 EVIDENCE = _("Evidencia")
 DATA = _("Datos")
+MARKET = _("Mercado")
+TRADE = MARKET  # one "Mercado" section: the offer and buyers, the organisation's prices, advances, purchases
 
 #: Sections in the order the menu shows them; entries in the order they are listed below.
 MENU: list[Entry] = [
@@ -52,6 +54,13 @@ MENU: list[Entry] = [
     Entry("dashboard:dashboard", _("Tablero de indicadores"), ALL, EVIDENCE),
     Entry("environs:programme", _("Ambiente del programa"), ALL, EVIDENCE),
     Entry("evidence:index", _("Informe de evidencia"), ALL, EVIDENCE),
+    Entry("market:offer", _("Calendario de oferta"), ALL, MARKET),
+    Entry("market:track_record", _("Historial de pronósticos"), ALL, MARKET),
+    Entry("market:buyer_list", _("Compradores"), FIELD, MARKET),
+    Entry("trade:prices", _("Precios de compra de la organización"), ALL, TRADE),
+    Entry("trade:sidesell", _("Venta por fuera de la organización"), ALL, TRADE),
+    Entry("trade:advances", _("Anticipos y créditos"), FIELD, TRADE),
+    Entry("trade:purchases", _("Compras colectivas"), FIELD, TRADE),
     Entry("intake:upload", _("Importar ODK/Kobo"), FIELD, DATA),
     Entry("intake:batch_list", _("Lotes importados"), FIELD, DATA),
     Entry("intake:quarantine_list", _("Cuarentena"), FIELD, DATA),

@@ -172,12 +172,21 @@ def plot_layer(user, scope: str, version: str, tables: IndicatorTables, filters,
             "features": {"type": "FeatureCollection", "features": feats}}
 
 
-def municipality_layer(tables: IndicatorTables, filters, colour: str) -> dict:  # noqa: ANN001
-    """Choropleth of the municipalities of the filtered families: families or hectares per municipality."""
+def municipality_layer(tables: IndicatorTables, filters, colour: str, protected: bool = False) -> dict:  # noqa: ANN001
+    """Choropleth of the municipalities of the filtered families: families or hectares per municipality.
+
+    ``protected`` (roles without personal data): a municipality with fewer than k families, and its
+    complementary cell (:func:`miaf.indicators.disclosure.suppress_table`), is drawn grey with no value;
+    every municipality is hidden when the filter itself holds fewer than k families."""
+    from miaf.web.core import disclosure
     from miaf.web.registry.models import Municipality
 
     ctx = Context(tables, filters.indicator_filters())
     fam = ctx.families
+    hidden: dict[str, str] = {}
+    if protected:
+        counts = fam.groupby(fam["municipality"].astype(str), observed=True).size()
+        hidden, _total = disclosure.protect_counts({c: int(n) for c, n in counts.items() if c}, disclosure.k_min())
     if colour == "area":
         muni = fam.set_index("family_id")["municipality"].astype(str)
         p = ctx.plots
@@ -193,10 +202,21 @@ def municipality_layer(tables: IndicatorTables, filters, colour: str) -> dict:  
         if code in values.index:
             rows.append((code, name, boundary, float(values[code])))
     rows.sort(key=lambda r: r[1])
+    rows = [(code, name, b, np.nan if hidden.get(code) else v) for code, name, b, v in rows]
     colours, legend = classify(np.array([r[3] for r in rows]), GREENS if colour == "area" else BLUES, fmt)
+
+    def display(code: str, v: float) -> str:
+        return disclosure.hidden_text(hidden[code]) if hidden.get(code) else fmt.format(v)
+
     feats = [{"type": "Feature", "geometry": b, "properties": {
-        "code": code, "name": name, "value": round(v, 2), "display": fmt.format(v), "color": col, "unit": unit}}
+        "code": code, "name": name, "value": None if hidden.get(code) else round(v, 2), "display": display(code, v),
+        "color": col, "unit": unit, "suppressed": hidden.get(code, "")}}
         for (code, name, b, v), col in zip(rows, colours, strict=True) if b]
-    table = [{"code": code, "name": name, "display": fmt.format(v)} for code, name, _b, v in rows]
+    table = [{"code": code, "name": name, "display": display(code, v), "suppressed": hidden.get(code, "")}
+             for code, name, _b, v in rows]
+    n_hidden = sum(1 for r in table if r["suppressed"])
+    note = (ngettext("%(n)s municipio sin cifra: %(why)s.", "%(n)s municipios sin cifra: %(why)s.", n_hidden)
+            % {"n": n_hidden, "why": disclosure.reason_text(disclosure.SMALL_CELL)}) if n_hidden else ""
     return {"mode": "municipalities", "colour": colour, "title": title, "unit": unit, "legend": legend,
-            "count": len(feats), "table": table, "features": {"type": "FeatureCollection", "features": feats}}
+            "count": len(feats), "table": table, "suppressed": n_hidden, "suppressed_note": note,
+            "features": {"type": "FeatureCollection", "features": feats}}

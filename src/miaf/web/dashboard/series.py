@@ -31,15 +31,25 @@ def _spec(chart: alt.TopLevelMixin) -> dict:
     return spec
 
 
-def series(tables: IndicatorTables, filters) -> dict:  # noqa: ANN001
-    """``{"rows": {area, maize, income_months, side_selling}, "specs": {…}, "years": [...]}``."""
+def series(tables: IndicatorTables, filters, protected: bool = False) -> dict:  # noqa: ANN001
+    """``{"rows": {area, maize, income_months, side_selling}, "specs": {…}, "years": [...], "suppressed": n}``.
+
+    ``protected`` (roles without personal data): each year's figures go through the disclosure rule
+    (:mod:`miaf.web.core.disclosure`); a hidden point is left out of the chart and counted in ``suppressed``."""
+    from miaf.indicators.disclosure import ContextPool
+    from miaf.web.core import disclosure
+
     from .services import system_label
 
     base = filters.indicator_filters(with_year=False).to_dict()
     area, maize, months, side = [], [], [], []
     years = record_years(tables)
+    pool, k, hidden = ContextPool(tables), disclosure.k_min(), 0
     for y in years:  # a handful of years, each computation vectorised
         res = compute_indicators(tables, {**base, "year": y}, codes=SERIES_CODES)
+        if protected:
+            res, info = disclosure.protect_results(tables, res, k, pool)
+            hidden += len(info.suppressed) + sum(len(v) for v in info.breakdown_entries.values())
         for system, ha in (res["area_by_system"].breakdown or {}).items():
             if ha:
                 area.append({"year": y, "system": system_label(system), "code": system, "ha": float(ha)})
@@ -54,7 +64,9 @@ def series(tables: IndicatorTables, filters) -> dict:  # noqa: ANN001
         if v.value is not None:
             side.append({"year": y, "share": float(v.value), "n": v.n})
     rows = {"area": area, "maize": maize, "income_months": months, "side_selling": side}
-    return {"rows": rows, "years": years, "specs": {
+    return {"rows": rows, "years": years, "suppressed": hidden,
+            "suppressed_note": _("Algunos puntos se ocultan: %(why)s.") % {"why": disclosure.reason_text(
+                disclosure.SMALL_CELL, k)} if hidden else "", "specs": {
         "area": area_chart(area), "maize": maize_chart(maize), "income_months": months_chart(months),
         "side_selling": side_chart(side)}}
 

@@ -22,6 +22,7 @@ from miaf.indicators import PILLARS, REGISTRY, IndicatorFilters, IndicatorTables
 from miaf.indicators.compute import record_years
 from miaf.indicators.tables import SEXES, SYSTEMS
 from miaf.params import species
+from miaf.web.core.units import unit_label
 
 from . import cache
 
@@ -131,7 +132,8 @@ def _fmt(value: float | None, unit: str) -> str:
 
 
 def _unit_label(unit: str) -> str:
-    return "" if unit in ("fraction", "families", "persons", "groups", "municipalities") else unit
+    """The unit beside a figure, in the user's language (none beside counts and percentages)."""
+    return "" if unit in ("fraction", "families", "persons", "groups", "municipalities") else unit_label(unit)
 
 
 def _part_label(part: str) -> str:
@@ -159,27 +161,41 @@ def _breakdown(breakdown: dict | None, unit: str) -> list[dict]:
     return rows
 
 
-def figure_rows(tables: IndicatorTables, filters: DashboardFilters) -> dict:
+def figure_rows(tables: IndicatorTables, filters: DashboardFilters, protected: bool = False) -> dict:
     """Key figures by pillar: ``{reference_year, pillars: [{pillar, name, figures: [{code, name, value,
-    display, unit, status, n, reason, breakdown, definition}]}]}``."""
+    display, unit, status, n, reason, breakdown, suppressed, definition}]}], disclosure}``.
+
+    ``protected`` (roles without personal data): figures over fewer than k families, or exposed by a
+    broader filter, are hidden (:mod:`miaf.web.core.disclosure`); ``suppressed`` says why."""
+    from miaf.web.core import disclosure
+
     res = compute_indicators(tables, filters.indicator_filters())
+    info = None
+    if protected:
+        res, info = disclosure.protect_results(tables, res, disclosure.k_min())
     en = _english()
     out = []
     for pillar, (name_en, name_es) in PILLARS.items():
         items = []
         for v in res.by_pillar()[pillar]:
             ind = REGISTRY[v.code]
+            hidden = info.suppressed.get(v.code, "") if info else ""
+            cut = len(info.breakdown_entries.get(v.code, [])) if info else 0
             items.append({
                 "code": v.code, "name": ind.name_en if en else ind.name_es, "value": None if v.value is None else float(v.value),
-                "raw": repr(float(v.value)) if v.value is not None else "", "display": _fmt(v.value, v.unit),
+                "raw": repr(float(v.value)) if v.value is not None else "",
+                "display": disclosure.hidden_text(hidden, info.k) if hidden else _fmt(v.value, v.unit),
                 "unit": v.unit, "unit_label": _unit_label(v.unit), "status": v.status, "n": v.n,
-                "reason": v.reason, "breakdown": _breakdown(v.breakdown, v.unit),
+                "reason": disclosure.reason_text(hidden, info.k) if hidden else v.reason,
+                "breakdown": _breakdown(v.breakdown, v.unit), "suppressed": hidden,
+                "breakdown_cut": disclosure.reason_text(disclosure.SMALL_CELL, info.k) if cut else "",
                 "definition": {"formula": (ind.formula if en else ind.formula_es) or ind.formula,
                                "formula_en": ind.formula, "unit": ind.unit, "source_records": ind.source_records,
                                "missing_data": (ind.missing_data if en else ind.missing_data_es) or ind.missing_data},
             })
         out.append({"pillar": pillar, "name": name_en if en else name_es, "figures": items})
-    return {"reference_year": res.reference_year, "pillars": out}
+    summary = info.summary() if info else {}
+    return {"reference_year": res.reference_year, "pillars": out, "disclosure": summary}
 
 
 # ---------------------------------------------------------------------------------------------- bundle
@@ -249,6 +265,8 @@ def dashboard_view(user, query, personal: bool) -> DashboardView:  # noqa: ANN00
     demo's 400 families, cached afterwards). Larger ones never block the request: see
     :mod:`miaf.web.dashboard.builds`.
     """
+    from miaf.web.core import disclosure
+
     from . import builds, maplayers, series
     from .forms import DashboardFilterForm
 
@@ -262,19 +280,21 @@ def dashboard_view(user, query, personal: bool) -> DashboardView:  # noqa: ANN00
     form = DashboardFilterForm(query or None, opts.value if opts else {}, personal)
     filters = _colour(form.filters() if query else DashboardFilters(), personal)
     mode = "plots" if personal else "muni"
-    pieces = {"options": lang, "figures": lang + filters.key(), "series": lang + filters.key(with_year=False),
-              "map": f"{lang}{mode}{filters.key()}"}
+    protected = disclosure.applies(user)
+    guard = "k" if protected else ""  # suppressed and full figures share a scope: never one cache entry
+    pieces = {"options": lang, "figures": guard + lang + filters.key(),
+              "series": guard + lang + filters.key(with_year=False), "map": f"{guard}{lang}{mode}{filters.key()}"}
 
     def build(what: str):  # noqa: ANN202
         if what == "options":
             return filter_options(tables())
         if what == "figures":
-            return figure_rows(tables(), filters)
+            return figure_rows(tables(), filters, protected)
         if what == "series":
-            return series.series(tables(), filters)
+            return series.series(tables(), filters, protected)
         if personal:
             return maplayers.plot_layer(user, scope, version, tables(), filters, filters.colour)
-        return maplayers.municipality_layer(tables(), filters, filters.colour)
+        return maplayers.municipality_layer(tables(), filters, filters.colour, protected)
 
     entries = {w: cache.get(w, scope, extra) for w, extra in pieces.items()}
     current = {w for w, e in entries.items() if e is not None and e.version == version}

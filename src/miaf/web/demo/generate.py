@@ -3,10 +3,17 @@
 No Django here. Records reference each other by *index* (family index in the programme, local index of a
 harvest, visit or event in the chunk); :mod:`miaf.web.demo.load` turns indexes into primary keys.
 
-Calibration: per-family values are drawn with noise, then a set of them is rescaled deterministically so
-that its aggregate hits the seed article's figure (maize +66.7 % in Ojo de Agua, 30/70 and 35/65
-self-consumption splits in MIAF-D harvests, +50 % labour). The software's own computations over the
-records are then checked against those figures (tests/demo).
+Process, not calibration (issue 16, item 11): records come from an agronomic and household process with
+the parameters of the tables, and nothing is rescaled to hit the seed article's figures. Maize and beans
+grow on the crop strip of a MIAF-D plot (plot area × ``economics.csv`` ``crop_share``) at the hillside
+yield, maize with the group's gain (drawn from ``maize_yield_gain_miaf``, the economics Monte Carlo's own
+distribution) from the year after planting ``maize_gain_start_year``; trees bear by age along the economics
+ramps (:func:`miaf.economics.cashflow.yield_ramp`); the family keeps the maize and beans it eats
+(household size × consumption per person) and sells the rest; families whose maize falls short of their
+needs (a deficit, hence lean months) sell their other produce mostly to intermediaries, who pay at once;
+labour follows the operations calendars with the MIAF-D factor drawn per family from ``miaf_labour_factor``.
+Only the programme's size (405 ha) is an input. How close the demo lands to the seed's figures, and why,
+is reported by ``miaf demo --compare`` and in docs/demo.md (tests/demo check the process, not the seed).
 """
 
 from __future__ import annotations
@@ -16,6 +23,9 @@ from typing import Any
 
 import numpy as np
 
+from miaf.design.materials import sowing_rate_kg_ha
+from miaf.economics.cashflow import miaf_labour_days, yield_ramp
+from miaf.params import load_parameters
 from miaf.params import species as species_catalogue
 from miaf.web.demo import places as pl
 from miaf.web.demo.ledger import ledger_rows
@@ -77,14 +87,16 @@ def dates(years: np.ndarray, months: np.ndarray, days: np.ndarray) -> np.ndarray
     return ym.astype("datetime64[M]").astype("datetime64[D]") + (np.asarray(days) - 1).astype("timedelta64[D]")
 
 
-def calibrate_share(share: np.ndarray, weight: np.ndarray, target: float, iterations: int = 5) -> np.ndarray:
-    """Rescale ``share`` so that ``sum(share * weight) / sum(weight) == target`` (clipped to 0.01..0.99)."""
-    s = share.copy()
-    for _ in range(iterations):
-        if weight.sum() == 0:
-            break
-        s = np.clip(s * target * weight.sum() / np.sum(s * weight), 0.01, 0.99)
-    return s
+def crop_share() -> float:
+    """Share of a MIAF-D plot under the milpa strip (``economics.csv`` ``crop_share``: the economics' value)."""
+    return float(load_parameters("economics")["crop_share"])
+
+
+def maize_gain_on(years_since_conversion: np.ndarray) -> np.ndarray:
+    """1 where the MIAF-D maize gain applies: year after planting ``k = t + 1 >= maize_gain_start_year``, as in
+    :class:`miaf.economics.cashflow.PlotModel`."""
+    start = float(load_parameters("economics")["maize_gain_start_year"])
+    return (np.asarray(years_since_conversion) + 1 >= start).astype(float)
 
 
 def generate_chunk(structure: pl.Structure, chunk_index: int, seed: int) -> Chunk:  # noqa: PLR0915
@@ -232,12 +244,14 @@ def generate_chunk(structure: pl.Structure, chunk_index: int, seed: int) -> Chun
             tree_n.append(max(1, round(area_ha[i] * trees_ha * s)))
     tree_plot_a, tree_sp_a, tree_n_a = np.array(tree_plot), np.array(tree_sp), np.array(tree_n)
     crop_years = [int(pl.pfloat(p, "baseline_year")), *(int(y) for y in pl.plist(p, "later_years"))]
-    crop_share = pl.pfloat(p, "crop_share_miaf")
+    strip = crop_share()
     sow_plot, sow_sp, sow_date, sow_qty = [tree_plot_a], [tree_sp_a], [conv[tree_plot_a]], [tree_n_a.astype(float)]
     for y in crop_years:
-        for code, key, month in (("maiz", "maize_seed_kg_ha", 5), ("frijol", "bean_seed_kg_ha", 6)):
+        # kg per ha of the crop's own strip: the design's sowing rule (design.materials.sowing_rate_kg_ha); on a
+        # MIAF-D plot maize and bean strips alternate (design.core), each crop on half the crop area
+        for code, month in (("maiz", 5), ("frijol", 6)):
             d = dates(np.full(n, y), np.full(n, month), rng.integers(5, 28, n))
-            rate = pl.pfloat(p, key) * np.where(d >= conv, crop_share, 1.0) * lognormal(rng, 0.1, n)
+            rate = sowing_rate_kg_ha(code) * np.where(d >= conv, strip * 0.5, 1.0) * lognormal(rng, 0.1, n)
             sow_plot.append(np.arange(n)), sow_sp.append(np.full(n, code)), sow_date.append(d)
             sow_qty.append(np.round(area_ha * rate, 2))
     sp_all = np.concatenate(sow_sp)
@@ -251,33 +265,31 @@ def generate_chunk(structure: pl.Structure, chunk_index: int, seed: int) -> Chun
     maize_eff = lognormal(rng, pl.pfloat(p, "maize_yield_cv"), n)
     bean_eff = lognormal(rng, pl.pfloat(p, "maize_yield_cv"), n)
     gain = structure.group_gain[fam_group]
-    ramp_years = pl.pfloat(p, "maize_gain_ramp_years")
-    base_y, comp_y = int(pl.pfloat(p, "baseline_year")), int(pl.pfloat(p, "comparison_year"))
     ycv = pl.pfloat(p, "year_yield_cv")
     maize_kg: dict[int, np.ndarray] = {}
     for y in crop_years:
+        # process: the milpa strip of a MIAF-D plot (area × crop share) at the hillside yield, maize with the
+        # group's gain once it applies; a traditional plot is all milpa
         d = dates(np.full(n, y), np.full(n, 11), rng.integers(1, 25, n))
         miaf = d >= conv
-        ramp = np.clip((y - conv_year + 1) / ramp_years, 0, 1)
-        kg = pl.pfloat(p, "maize_yield_kg_ha") * maize_eff * lognormal(rng, ycv, n) * np.where(miaf, 1 + gain * ramp, 1)
+        on = maize_gain_on(y - conv_year)
+        kg = pl.pfloat(p, "maize_yield_kg_ha") * maize_eff * lognormal(rng, ycv, n) * np.where(miaf, strip * (1 + gain * on), 1)
         maize_kg[y] = kg * area_ha
         h_plot.append(np.arange(n)), h_sp.append(np.full(n, "maiz")), h_date.append(d), h_kg.append(maize_kg[y])
         d = dates(np.full(n, y), np.full(n, 10), rng.integers(5, 28, n))
-        kg = pl.pfloat(p, "bean_yield_kg_ha") * bean_eff * lognormal(rng, ycv, n) * area_ha
+        kg = pl.pfloat(p, "bean_yield_kg_ha") * bean_eff * lognormal(rng, ycv, n) * area_ha * np.where(d >= conv, strip, 1)
         h_plot.append(np.arange(n)), h_sp.append(np.full(n, "frijol")), h_date.append(d), h_kg.append(kg)
-    if is_ojo.any():  # calibrate Ojo de Agua: maize per ha in the comparison year = (1 + gain) x baseline
-        ratio = pl.pfloat(p, "maize_gain_ojo") + 1
-        c = ratio * maize_kg[base_y][is_ojo].sum() / maize_kg[comp_y][is_ojo].sum()
-        maize_kg[comp_y][is_ojo] *= c
     survival = rng.uniform(p["tree_survival"].low, p["tree_survival"].high, n)
+    codes, sp_code = np.unique(tree_sp_a, return_inverse=True)
+    horizon = max(crop_years) - int(conv_year.min()) + 1
+    ramps = np.array([yield_ramp(str(c), horizon)[0] for c in codes]).reshape(len(codes), horizon)
+    f_y = float(load_parameters("economics")["tree_yield_factor"])
+    per_tree = np.array([float(cat[str(c)]["mature_yield_kg_per_tree"]) for c in codes])[sp_code]
+    month = np.array([int(cat[str(c)]["harvest_months"].split(";")[0]) for c in codes])[sp_code]
     for y in crop_years[1:]:
-        t = y - conv_year[tree_plot_a]
-        first = np.array([int(cat[s]["years_to_first_harvest"]) for s in tree_sp_a])
-        full = np.array([int(cat[s]["years_to_full_yield"]) for s in tree_sp_a])
-        ramp = np.where(t >= first, np.clip((t - first + 1) / np.maximum(full - first + 1, 1), 0, 1), 0.0)
-        per_tree = np.array([float(cat[s]["mature_yield_kg_per_tree"]) for s in tree_sp_a])
-        kg = tree_n_a * survival[tree_plot_a] * per_tree * ramp * lognormal(rng, pl.pfloat(p, "fruit_yield_cv"), len(t))
-        month = np.array([int(cat[s]["harvest_months"].split(";")[0]) for s in tree_sp_a])
+        t = y - conv_year[tree_plot_a]  # cash-flow year: 0 = planting year (economics ramps)
+        ramp = np.where(t >= 0, ramps[sp_code, np.clip(t, 0, horizon - 1)], 0.0)
+        kg = tree_n_a * survival[tree_plot_a] * per_tree * f_y * ramp * lognormal(rng, pl.pfloat(p, "fruit_yield_cv"), len(t))
         sel = kg >= 1
         h_plot.append(tree_plot_a[sel]), h_sp.append(tree_sp_a[sel]), h_kg.append(kg[sel])
         h_date.append(dates(np.full(sel.sum(), y), month[sel], rng.integers(1, 28, sel.sum())))
@@ -305,14 +317,22 @@ def generate_chunk(structure: pl.Structure, chunk_index: int, seed: int) -> Chun
     # ---------------------------------------------------------------- destinations (self-consumption and sales)
     miaf_h = hd >= conv[hp]
     maize, bean = hs == "maiz", hs == "frijol"
-    target = np.where(maize, np.where(miaf_h, pl.pfloat(p, "self_share_maize_miaf"), pl.pfloat(p, "self_share_maize_traditional")),
-                      np.where(bean, np.where(miaf_h, pl.pfloat(p, "self_share_bean_miaf"), pl.pfloat(p, "self_share_bean_traditional")),
-                               pl.pfloat(p, "self_share_other")))  # fmt: skip
-    share = np.clip(target + rng.normal(0, pl.pfloat(p, "share_noise"), len(hq)), 0.01, 0.99)
-    for crop, key in ((maize, "self_share_maize_miaf"), (bean, "self_share_bean_miaf")):
-        for ojo in (True, False):
-            sel = crop & miaf_h & (is_ojo[hp] == ojo)
-            share[sel] = calibrate_share(share[sel], hq[sel], pl.pfloat(p, key))
+    # process: the family eats its maize and beans up to its needs (household size × kg per person and day ×
+    # 365, spread between families) and sells the rest; of other produce it eats a small share
+    appetite = lognormal(rng, pl.pfloat(p, "consumption_cv"), n)
+    persons = size.astype(float) * appetite * 365.0
+    need_maize = persons * pl.pfloat(p, "maize_consumption_kg_person_day")
+    need_bean = persons * pl.pfloat(p, "bean_consumption_kg_person_day")
+    need = np.where(maize, need_maize[hp], np.where(bean, need_bean[hp], np.nan))
+    other_share = np.clip(pl.pfloat(p, "self_share_other") + rng.normal(0, pl.pfloat(p, "share_noise"), len(hq)), 0.0, 0.99)
+    share = np.where(maize | bean, np.minimum(need / np.maximum(hq, 1e-9), 1.0), other_share)
+    # cash need: a family whose maize of that year falls short of its needs buys maize in the lean months
+    h_year = hd.astype("datetime64[Y]").astype(np.int64) + 1970
+    own_maize = np.zeros(len(hq))
+    for y, kg in maize_kg.items():
+        sel = h_year == y
+        own_maize[sel] = kg[hp[sel]]
+    deficit = own_maize < need_maize[hp]
     centi = np.round(hq * 100).astype(np.int64)  # integer hundredths of a kg: the splits add up exactly
     self_c = np.round(centi * share).astype(np.int64)
     market_c = centi - self_c
@@ -321,6 +341,9 @@ def generate_chunk(structure: pl.Structure, chunk_index: int, seed: int) -> Chun
                      (bean, "channels_bean"), (~maize & ~bean, "channels_other")):  # fmt: skip
         ch = pl.pweights(p, key)
         channel[sel] = rng.choice(list(ch), sel.sum(), p=np.array(list(ch.values())))
+    # families short of maize need cash at once: they sell most of their other produce to intermediaries
+    to_coyote = deficit & ~bean & (rng.random(len(hq)) < pl.pfloat(p, "deficit_intermediary_share"))
+    channel[to_coyote] = "intermediary"
     side = (~bean) & (channel != "intermediary") & (rng.random(len(hq)) < pl.pfloat(p, "side_selling_share"))
     side_c = np.where(side, np.round(market_c * rng.uniform(0.2, 0.6, len(hq))), 0).astype(np.int64)
     self_kg, main_kg, side_kg = self_c / 100, (market_c - side_c) / 100, side_c / 100
@@ -359,10 +382,16 @@ def labour_rows(rng: np.random.Generator, p: dict, n: int, fam_index: np.ndarray
                 conv_year: np.ndarray) -> Columns:  # fmt: skip
     """Monthly labour logs by activity and kind: baseline (traditional), comparison (MIAF-D), establishment."""
     base_y, comp_y = int(pl.pfloat(p, "baseline_year")), int(pl.pfloat(p, "comparison_year"))
-    factor = pl.pfloat(p, "labour_factor_miaf")
-    d0 = area_ha * pl.pfloat(p, "labour_days_ha") * lognormal(rng, pl.pfloat(p, "labour_cv"), n)
-    d1 = d0 * factor * lognormal(rng, pl.pfloat(p, "labour_cv") / 2, n)
-    d1 *= factor * d0.sum() / d1.sum()  # calibration: +50 % labour in the comparison year
+    # process: the milpa's operations on the plot (days per ha × area, with the family's own pace), and on a
+    # MIAF-D plot the tree operations on top, with the MIAF-D factor drawn per family from the economics'
+    # distribution (miaf_labour_factor) and the same yearly total as the economics
+    # (miaf.economics.cashflow.miaf_labour_days); nothing is rescaled to the seed's +50 %
+    pace = lognormal(rng, pl.pfloat(p, "labour_cv"), n)
+    factor = pl.economics_distribution("miaf_labour_factor").sample(n, rng)
+    d0 = area_ha * pl.pfloat(p, "labour_days_ha") * pace
+    v = {"milpa_labour_days_ha": pl.pfloat(p, "labour_days_ha") * pace, "miaf_labour_factor": factor,
+         "establishment_days_ha": 0.0}
+    d1 = miaf_labour_days(area_ha, 1, v) * lognormal(rng, pl.pfloat(p, "labour_cv") / 2, n)
     est = area_ha * pl.pfloat(p, "establishment_days_ha") * lognormal(rng, pl.pfloat(p, "labour_cv"), n)
     trad, trees = pl.pcalendar(p, "labour_calendar.traditional"), pl.pcalendar(p, "labour_calendar.trees")
     capacity = pl.pfloat(p, "family_labour_capacity_days_month") * lognormal(rng, 0.2, n)
@@ -371,15 +400,17 @@ def labour_rows(rng: np.random.Generator, p: dict, n: int, fam_index: np.ndarray
     def cells(calendar: list, weight: float) -> dict[tuple[str, int], float]:
         return {(a, m): weight * s / len(ms) for a, s, ms in calendar for m in ms}
 
+    milpa_cells, tree_cells = cells(trad, 1.0), cells(trees, 1.0)
+    both = list(_merge(milpa_cells, tree_cells))
+    mix = (np.array([milpa_cells.get(k, 0.0) for k in both])[None, :] / factor[:, None]
+           + np.array([tree_cells.get(k, 0.0) for k in both])[None, :] * (1 - 1 / factor[:, None]))
     plans = [
-        (np.full(n, base_y), d0, cells(trad, 1.0)),
-        (np.full(n, comp_y), d1, _merge(cells(trad, 1 / factor), cells(trees, 1 - 1 / factor))),
-        (conv_year, est, cells(pl.pcalendar(p, "labour_calendar.establishment"), 1.0)),
+        (np.full(n, base_y), d0, list(milpa_cells), np.array(list(milpa_cells.values()))[None, :]),
+        (np.full(n, comp_y), d1, both, mix),  # per family: 1/φ milpa operations, 1 − 1/φ tree operations
+        (conv_year, est, *_plan(cells(pl.pcalendar(p, "labour_calendar.establishment"), 1.0))),
     ]
-    for years, total, plan in plans:
-        keys = list(plan)
-        share = np.array([plan[k] for k in keys])
-        days = total[:, None] * share[None, :]  # (n, cells)
+    for years, total, keys, share in plans:
+        days = total[:, None] * share  # (n, cells)
         months = np.array([m for _, m in keys])
         month_total = np.zeros((n, 13))
         np.add.at(month_total.T, months, days.T)
@@ -399,6 +430,10 @@ def labour_rows(rng: np.random.Generator, p: dict, n: int, fam_index: np.ndarray
     res["family_local"] = res["family"]
     res["family"] = fam_index[res["family"]]
     return res
+
+
+def _plan(cells: dict) -> tuple[list, np.ndarray]:
+    return list(cells), np.array(list(cells.values()))[None, :]
 
 
 def _merge(a: dict, b: dict) -> dict:

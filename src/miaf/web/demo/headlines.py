@@ -65,8 +65,12 @@ def compute_headlines() -> dict:
     if corridor is not None:
         inside, total = geodesic_overlap_share(corridor.geometry, list(plots.values_list("boundary", flat=True)))
         share = inside / total if total else 0.0
+    strip = float(load_parameters("economics")["crop_share"])
+    miaf_area = ojo_area * strip  # MIAF-D maize grows on the crop strip only (base year: the whole plot)
     return {
         "area_ha": float(area),
+        "ojo_maize_kg_strip_ha": [kg_ha[0], kg_ha[1] / strip if ojo_area else 0.0],
+        "ojo_maize_gain_strip": (kg_ha[1] * ojo_area / miaf_area) / kg_ha[0] - 1 if kg_ha[0] and miaf_area else 0.0,
         "municipalities": municipalities,
         "baseline_year": base_y,
         "comparison_year": comp_y,

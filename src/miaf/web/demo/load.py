@@ -406,6 +406,10 @@ def load_demo(families: int | None = None, seed: int = 2011, reset: bool = False
 
     with transaction.atomic():
         counts.update(load_fieldwork(org_id, group_ids, seed))
+    from miaf.web.market.demo import load_market  # buyers and demands (issue 12)
+
+    with transaction.atomic():
+        counts.update(load_market(org_id, seed))
     geometry, _share = pl.draw_corridor(np.concatenate(polygons), np.concatenate(areas), pl.pfloat(p, "corridor_share"),
                                         str(p["corridor_axis"].value))  # fmt: skip
     with transaction.atomic():

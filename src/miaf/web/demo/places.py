@@ -58,6 +58,15 @@ def params() -> dict[str, Parameter]:
     return load_parameters("demo")
 
 
+def economics_distribution(key: str):  # noqa: ANN201
+    """The distribution of an ``economics.csv`` row (PERT(low, value, high), else a constant), as the economics
+    Monte Carlo samples it: the demo draws its families' agronomic parameters from the same tables."""
+    from miaf.economics.uncertainty import Distribution
+
+    row = load_parameters("economics")[key]
+    return Distribution.from_table(float(row.value), row.low, row.high)
+
+
 def pfloat(p: dict[str, Parameter], key: str) -> float:
     return float(p[key].value)
 
@@ -244,9 +253,9 @@ def plan_programme(n_families: int, seed: int) -> Structure:
     conv[ojo_group] = int(pfloat(p, "pilot_year"))
     formed = (np.array([f"{y - 1}-01-01" for y in conv], dtype="datetime64[D]")
               + rng.integers(0, 300, n_groups).astype("timedelta64[D]"))  # fmt: skip
-    gp = p["maize_gain_other"]
-    gain = rng.uniform(gp.low, gp.high, n_groups)
-    gain[ojo_group] = pfloat(p, "maize_gain_ojo")
+    # maize yield gain on the crop strip, per group (Ojo de Agua included: no group is set to the seed's figure),
+    # drawn from the same distribution the economics Monte Carlo samples (economics.csv maize_yield_gain_miaf)
+    gain = economics_distribution("maize_yield_gain_miaf").sample(n_groups, rng)
     same_org = [i for i in range(n_groups) if orgs[i] == "cafe" and i != ojo_group]
     promoter_groups = [ojo_group, *same_org[:2]]
 

@@ -39,12 +39,14 @@ class DemoSummary:
         out.append("  registros: " + ", ".join(f"{k} {v:,}" for k, v in self.counts.items()))
         if h:
             out += [
-                "  cifras calculadas a partir de los registros (artículo semilla entre paréntesis):",
+                "  cifras calculadas a partir de los registros (artículo semilla entre paréntesis; no se imponen, "
+                "ver `miaf demo --compare`):",
                 f"    superficie MIAF-D: {h['area_ha']:.1f} ha (405 ha); municipios: {h['municipalities']} (14)",
                 f"    dentro del corredor ilustrativo: {100 * h['corridor_share']:.1f} % (73 %)",
                 f"    maíz en Ojo de Agua {h['baseline_year']}→{h['comparison_year']}: "
                 f"{h['ojo_maize_kg_ha'][0]:.0f}→{h['ojo_maize_kg_ha'][1]:.0f} kg/ha, "
-                f"{100 * h['ojo_maize_gain']:+.1f} % (+66.7 %)",
+                f"{100 * h['ojo_maize_gain']:+.1f} % por ha de parcela; {100 * h['ojo_maize_gain_strip']:+.1f} % por "
+                "ha de franja de cultivo (+66.7 %)",
                 f"    autoconsumo/mercado en MIAF-D: maíz {100 * h['maize_self_share']:.1f}/"
                 f"{100 - 100 * h['maize_self_share']:.1f} (30/70), frijol {100 * h['bean_self_share']:.1f}/"
                 f"{100 - 100 * h['bean_self_share']:.1f} (35/65)",

@@ -22,7 +22,14 @@ from miaf.household.calendar import compare_years, household_calendar, monthly_b
 from miaf.params import load_parameters, species
 
 from . import charts
-from .services import PlotInputs, family_ledger, family_sales_detail, miaf_start_year, plot_inputs
+from .services import (
+    PlotInputs,
+    family_ledger,
+    family_sales_detail,
+    miaf_start_year,
+    plot_inputs,
+    plot_records_economics,
+)
 
 # a context of our own: Django's catalogue already translates "May" (English) to "mayo"
 MONTH_LABELS = [pgettext_lazy("mes abreviado", m) for m in ("Ene", "Feb", "Mar", "Abr", "May", "Jun", "Jul",
@@ -141,6 +148,38 @@ def irr_note(metrics: dict) -> str | None:
              "anual: no hay TIR.") % {"n": metrics["irr_sign_changes"]}
 
 
+def records_rows(rec: dict | None) -> list[dict]:
+    """The plot's payback and NPV from its records (incremental against the milpa), the same numbers the
+    dashboard's indicators take their median and sum over (:func:`miaf.economics.records.record_economics`)."""
+    if rec is None:
+        return []
+    years = int(rec["counted_years"])
+    note = _("De los registros de %(n)s años (el año 0 y los años con cosechas registradas), contra la milpa "
+             "tradicional en la misma superficie.") % {"n": years}
+    if not rec["cost_records"]:
+        note += " " + _("La parcela no tiene compras de insumos registradas: el establecimiento es la lista de "
+                        "materiales con precios por defecto (%(bom)s MXN) y los insumos anuales los valores por "
+                        "defecto, no cero.") % {"bom": _grouped(rec["bom_mxn"])}
+    not_yet = _("todavía no se recupera en los años registrados")
+
+    def r(key, label, value, unit, kind):  # noqa: ANN001, ANN202
+        v = _num(value)
+        return {"key": key, "label": label, "value": v, "low": None, "high": None, "unit": unit, "kind": kind,
+                "undefined_share": 0.0, "reason": not_yet if v is None and kind == "years" else None, "note": None}
+
+    rows = [
+        r("payback_records", _("Recuperación de la inversión según los registros (incremental)"),
+          rec["payback_years"], _("años"), "years"),
+        r("payback_records_cash", _("Recuperación según los registros, vista de caja de la familia"),
+          rec["payback_cash_years"], _("años"), "years"),
+        r("npv_records", _("VPN incremental según los registros"), rec["npv_mxn"], "MXN", "money"),
+        r("npv_records_cash", _("VPN incremental según los registros, vista de caja de la familia"),
+          rec["npv_cash_mxn"], "MXN", "money"),
+    ]
+    rows[0]["note"] = note
+    return rows
+
+
 def monte_carlo_pass(model: PlotModel, draws: int, seed: int) -> dict:
     """One vectorised pass over ``draws`` parameter sets, with the same draws as ``model.monte_carlo``.
 
@@ -186,8 +225,8 @@ def plot_page(plot) -> PlotPage:  # noqa: ANN001
             m["npv_cash_mxn"], mc["miaf"]["npv_cash_mxn"], "MXN"),
         row("irr", _("Tasa interna de retorno (TIR) MIAF-D"), m["irr"], mc["miaf"]["irr"], "%", "pct",
             m.get("irr_reason"), m),
-        row("payback", _("Recuperación de la inversión"), m["payback_years"], mc["miaf"]["payback_years"],
-            _("años"), "years"),
+        row("payback", _("Recuperación de la inversión (proyección del modelo)"), m["payback_years"],
+            mc["miaf"]["payback_years"], _("años"), "years"),
         row("bc", _("Relación beneficio/costo"), m["benefit_cost_ratio"], mc["miaf"]["benefit_cost_ratio"], "",
             "ratio"),
         row("per_day", _("Retorno por jornal familiar"), m["return_per_family_day_mxn"],
@@ -217,6 +256,7 @@ def plot_page(plot) -> PlotPage:  # noqa: ANN001
             mc["ler"][:, tm:].mean(axis=1), "", "ratio"),
     ]
 
+    key_results += records_rows(plot_records_economics(plot))
     recorded = {r.year for r in inputs.scenario.records}
     net_lo, net_hi = np.percentile(mc["miaf_flows"].net, [lo, hi], axis=0)
     years = [

@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from miaf.economics.scenario import BomItem, CropComponent, PlotScenario, TreeComponent, YearRecord
 from miaf.economics.sidesell import Sales
+from miaf.history import miaf_start
 from miaf.household.calendar import HouseholdCalendar, Ledger
 from miaf.params import load_parameters, species
 
@@ -49,6 +50,7 @@ __all__ = [
     "load_plot_for_cli",
     "miaf_start_year",
     "plot_inputs",
+    "plot_records_economics",
     "plot_scenario",
 ]
 
@@ -123,17 +125,14 @@ class PlotInputs:
 
 
 def miaf_start_year(plot) -> tuple[int | None, str]:  # noqa: ANN001
-    """Calendar year the plot became MIAF-D and how it is known."""
-    if plot.established_on:
-        return plot.established_on.year, "established_on"
-    phase = plot.phases.filter(system__in=MIAF_SYSTEMS).order_by("started_on").first()
-    if phase is not None:
-        return phase.started_on.year, "phase"
-    first = min((p.planted_on for p in plot.plantings.select_related("species")
-                 if _is_tree(p.species.code) and p.unit == "plants"), default=None)
-    if first is not None:
-        return first.year, "planting"
-    return None, "ex_ante"
+    """Calendar year the plot became MIAF-D and how it is known (the rule: :func:`miaf.history.miaf_start`)."""
+    phase = None if plot.established_on else \
+        plot.phases.filter(system__in=MIAF_SYSTEMS).order_by("started_on").first()
+    first = None if plot.established_on or phase is not None else \
+        min((p.planted_on for p in plot.plantings.select_related("species")
+             if _is_tree(p.species.code) and p.unit == "plants"), default=None)
+    start, source = miaf_start(plot.established_on, phase.started_on if phase is not None else None, first)
+    return (start.year if start is not None else None), source
 
 
 def _latest_design(plot):  # noqa: ANN001, ANN202
@@ -345,6 +344,66 @@ def _input_purchases(plot):  # noqa: ANN001, ANN202
     from miaf.web.records.models import InputPurchase
 
     return InputPurchase.objects.filter(plot=plot)
+
+
+def _plot_tables(plot):  # noqa: ANN001, ANN202
+    """The indicator tables of one plot (its own records only; the table contracts of miaf.indicators.tables)."""
+    import pandas as pd
+
+    from miaf.indicators import IndicatorTables
+    from miaf.web.records.models import Harvest, HarvestDestination, InputPurchase, LabourLog, Planting
+
+    def frame(rows, columns: dict[str, str], dates=(), numbers=()):  # noqa: ANN001, ANN202
+        df = pd.DataFrame.from_records(list(rows), columns=list(columns.values()))
+        for c in dates:
+            df[c] = pd.to_datetime(df[c])
+        for c in numbers:
+            df[c] = pd.to_numeric(df[c].astype(float))
+        return df
+
+    def q(qs, columns: dict[str, str], dates=(), numbers=()):  # noqa: ANN001, ANN202
+        return frame(qs.values_list(*columns), columns, dates, numbers)
+
+    fam = pd.DataFrame({"family_id": [plot.family_id], "group_id": [0], "group": [""], "organisation_id": [0],
+                        "organisation": [""], "municipality": [""], "head_sex": [""], "anyone_migrated": [False]})
+    plots = frame([(plot.pk, plot.family_id, float(plot.area_ha), plot.system, plot.established_on, None, "", None)],
+                  {k: k for k in ("plot_id", "family_id", "area_ha", "system", "established_on", "mean_slope_pct",
+                                  "soil_depth_class", "rainfall_mm")}, dates=("established_on",),
+                  numbers=("mean_slope_pct", "rainfall_mm"))  # fmt: skip
+    harvests = q(Harvest.objects.filter(plot=plot), {"id": "harvest_id", "plot_id": "plot_id", "species__code": "species",
+                 "harvested_on": "harvested_on", "quantity_kg": "quantity_kg"}, ("harvested_on",), ("quantity_kg",))  # fmt: skip
+    return IndicatorTables(
+        families=fam, plots=plots, harvests=harvests,
+        phases=q(plot.phases.all(), {"plot_id": "plot_id", "system": "system", "started_on": "started_on",
+                                     "ended_on": "ended_on"}, ("started_on", "ended_on")),
+        plantings=q(Planting.objects.filter(plot=plot), {"plot_id": "plot_id", "species__code": "species",
+                    "planted_on": "planted_on", "quantity": "quantity", "unit": "unit"}, ("planted_on",), ("quantity",)),
+        destinations=q(HarvestDestination.objects.filter(harvest__plot=plot), {"harvest_id": "harvest_id",
+                       "destination": "destination", "kg": "kg", "price_mxn_per_kg": "price_mxn_per_kg"},
+                       numbers=("kg", "price_mxn_per_kg")),
+        inputs=q(InputPurchase.objects.filter(plot=plot), {"family_id": "family_id", "plot_id": "plot_id",
+                 "purchased_on": "purchased_on", "cost_mxn": "cost_mxn"}, ("purchased_on",), ("plot_id", "cost_mxn")),
+        labour=q(LabourLog.objects.filter(plot=plot), {"family_id": "family_id", "plot_id": "plot_id", "year": "year",
+                 "month": "month", "kind": "kind", "person_days": "person_days", "worker_sex": "worker_sex",
+                 "wage_mxn_per_day": "wage_mxn_per_day"}, numbers=("plot_id", "person_days", "wage_mxn_per_day")),
+    )  # fmt: skip
+
+
+def plot_records_economics(plot) -> dict | None:  # noqa: ANN001
+    """The plot's payback and NPV from its records, incremental against the milpa: its row of the indicators'
+    :func:`miaf.indicators.production.plot_record_economics` (the function whose median the dashboard shows),
+    computed on the plot's own records (a plot's row depends on nothing else). None when the plot is not
+    MIAF-D with an establishment date."""
+    from miaf.indicators.context import Context
+    from miaf.indicators.production import plot_record_economics
+
+    if plot.system != "miaf_d" or plot.established_on is None:
+        return None
+    df = plot_record_economics(Context(_plot_tables(plot)))
+    if df is None or plot.pk not in df.index:
+        return None
+    row = df.loc[plot.pk]
+    return {k: (row[k].item() if hasattr(row[k], "item") else row[k]) for k in df.columns}
 
 
 def plot_scenario(plot) -> PlotScenario:  # noqa: ANN001

@@ -42,6 +42,7 @@ class PlotRecords:
     measurements: list[tuple[dt.date, str, float, float | None]] = field(default_factory=list)
     design_version: int | None = None
     design_summary: dict = field(default_factory=dict)
+    altitude_m: float | None = None  # Plot.altitude_m: with the rainfall, the IPCC climate zone
 
 
 def _design_summary(summary: dict | None) -> dict:
@@ -60,15 +61,15 @@ def load_records(plots: QuerySet) -> dict[int, PlotRecords]:
     rows = plots.order_by().values_list(
         "pk", "family_id", "area_ha", "boundary", "mean_slope_pct", "soil_depth_class", "system", "established_on",
         "family__locality__municipality__state_code", "family__locality__municipality__code",
-        "family__locality__municipality__name", "family__locality__municipality__rainfall_normal_mm",
+        "family__locality__municipality__name", "family__locality__municipality__rainfall_normal_mm", "altitude_m",
     )
     out: dict[int, PlotRecords] = {}
-    for pk, fam, area, boundary, slope, depth, system, est, state, mun, mname, rain in rows:
+    for pk, fam, area, boundary, slope, depth, system, est, state, mun, mname, rain, altitude in rows:
         out[pk] = PlotRecords(
             plot_id=pk, family_id=fam, area_ha=float(area), boundary=boundary, slope_pct=slope,
             soil_depth_class=depth or "", system=system, established_on=est,
             municipality_code=f"{state}{mun}" if state and mun else None, municipality_name=mname,
-            rainfall_mm=rain,
+            rainfall_mm=rain, altitude_m=altitude,
         )
     if not out:
         return out

@@ -160,6 +160,7 @@ def programme_environment(user, year: int | None = None) -> dict:  # noqa: ANN00
     for system in ("traditional", "miaf-d"):
         subset = [r for r in results if r["system"] == system]
         by_system.append({"system": system, **_sum_plots(subset)})
+    _add_soil_uncertainty(by_system, results)
     totals = _sum_plots(results)
     missing = Counter(r["erosion_error"] for r in results if r["erosion_error"])
     missing.update(r["carbon_error"] for r in results if r["carbon_error"])
@@ -177,12 +178,78 @@ def programme_environment(user, year: int | None = None) -> dict:  # noqa: ANN00
                      "mean_richness": res.mean_richness, "mean_shannon": res.mean_shannon,
                      "plots_with_records": len(res.plots)}
     shares = _shares(records, results)
-    return clean_json({
+    env = {
         "year": year, "plots": totals["plots"], "area_ha": totals["area_ha"],
         "erosion": {"by_system": by_system, **{k: v for k, v in totals.items() if not k.startswith("carbon")}},
         "carbon": {k: v for k, v in totals.items() if k.startswith("carbon") or k == "measured_plots"},
         "diversity": diversity, "layers": shares["layers"], "missing": dict(missing),
-    })
+    }
+    from miaf.web.core import disclosure
+
+    if disclosure.applies(user):
+        env = _protect(env, records, results, disclosure.k_min())
+    return clean_json(env)
+
+
+def _protect(env: dict, records: dict, results: list[dict], k: int) -> dict:
+    """The programme figures for a role without personal data (:mod:`miaf.web.core.disclosure`): nothing
+    when the scope holds fewer than ``k`` families; else the system rows under ``k`` families (and their
+    complementary row) replaced by the reason."""
+    from miaf.web.core import disclosure
+
+    if len({rec.family_id for rec in records.values()}) < k:
+        return {"year": env["year"], "suppressed": disclosure.hidden_text(disclosure.SMALL_CELL, k),
+                "suppressed_reason": disclosure.SMALL_CELL}
+    fam = {r["plot_id"]: records[r["plot_id"]].family_id for r in results if r.get("plot_id") in records}
+    shown = {row["system"] for row in env["erosion"]["by_system"]}
+    counts: dict[str, set] = {system: set() for system in shown} | {"": set()}
+    for r in results:
+        counts[r["system"] if r["system"] in shown else ""].add(fam.get(r.get("plot_id")))
+    reasons, _total = disclosure.protect_counts({s: len(f - {None}) for s, f in counts.items()}, k)
+    env["erosion"]["by_system"] = [
+        {"system": row["system"], "suppressed": disclosure.hidden_text(reasons[row["system"]], k),
+         "suppressed_reason": reasons[row["system"]]}
+        if reasons.get(row["system"]) else row for row in env["erosion"]["by_system"]]
+    return env
+
+
+def _add_soil_uncertainty(by_system: list[dict], results: list[dict]) -> None:
+    """Add to each system row the plots' soil-loss distribution and the Monte Carlo interval of the share of
+    area within the tolerable loss (:func:`miaf.environment.erosion.soil_loss_uncertainty`)."""
+    import numpy as np
+
+    from miaf.environment.erosion import soil_loss_uncertainty
+
+    from .evaluate import environs_parameters
+
+    eros = [r for r in results if r.get("erosion")]
+    if not eros:
+        return
+    e = [r["erosion"] for r in eros]
+    col = lambda key: np.array([float(x[key]) if x.get(key) is not None else np.nan for x in e])  # noqa: E731
+    miaf = np.array([r["system"] == "miaf-d" for r in eros])
+    k = environs_parameters()["k_default"]
+    unc = soil_loss_uncertainty(miaf, np.array([float(r["age_years"]) for r in eros]), col("r_factor"),
+                                col("slope_pct"), col("slope_length_m"), np.array([float(r["area_ha"]) for r in eros]),
+                                col("tolerable_t_ha_yr"), (float(k), float(k.low), float(k.high)),
+                                module_width_m=col("module_width_m"), tree_band_share=col("tree_band_share"))
+    loss, area = col("soil_loss_t_ha_yr"), np.array([float(r["area_ha"]) for r in eros])
+    for row in by_system:
+        sel = miaf if row["system"] == "miaf-d" else ~miaf
+        u = unc["miaf" if row["system"] == "miaf-d" else "traditional"]
+        if not sel.any() or not u.get("plots"):
+            continue
+        order = np.argsort(loss[sel])
+        cum = np.cumsum(area[sel][order]) / area[sel].sum()
+        row["distribution"] = {f"p{q}": float(loss[sel][order][np.searchsorted(cum, q / 100.0)]) for q in (10, 50, 90)}
+        row["within_share"] = u["share_within"]
+        row["within_p05"], row["within_p95"] = u["share_within_p05"], u["share_within_p95"]
+        row["loss_p05"], row["loss_p95"] = u["soil_loss_p05"], u["soil_loss_p95"]
+        row["uncertainty_draws"] = unc["draws"]
+        if row["system"] == "miaf-d":
+            row["as_traditional_within_share"] = unc["miaf_as_traditional"]["share_within"]
+            row["p_undefined_plots"] = int(sum(1 for x, m in zip(e, miaf, strict=True)
+                                               if m and not x.get("p_contouring_defined", True)))
 
 
 def _shares(records: dict, results: list[dict] | None = None) -> dict:

@@ -34,10 +34,24 @@ def _pool_labels() -> dict[str, str]:
             "crop_residues": _("Residuos de cultivo"), "soil_organic_carbon": _("Carbono orgánico del suelo (0–30 cm)")}
 
 
+def _zone_labels() -> dict[str, str]:
+    return {"tropical_wet": _("tropical húmeda"), "tropical_moist": _("tropical subhúmeda"),
+            "tropical_dry": _("tropical seca"), "tropical_montane": _("tropical de montaña")}
+
+
+def _tillage_labels() -> dict[str, str]:
+    return {"full": _("labranza convencional"), "reduced": _("labranza reducida")}
+
+
 def _label_pools(env: dict) -> dict:
     labels = _pool_labels()
-    for pool in (env.get("carbon") or {}).get("pools", []):
+    carbon = env.get("carbon") or {}
+    for pool in carbon.get("pools", []):
         pool["label"] = labels.get(pool["name"], pool["name"])
+    if carbon.get("climate_zone"):
+        carbon["climate_zone_label"] = _zone_labels().get(carbon["climate_zone"], carbon["climate_zone"])
+    if carbon.get("tillage"):
+        carbon["tillage_label"] = _tillage_labels().get(carbon["tillage"], carbon["tillage"])
     return env
 
 

@@ -88,6 +88,24 @@ def _layer_geometry(geojson: dict):  # noqa: ANN202
     return shape(geojson)
 
 
+def _plot_climate_inputs(plot_qs: QuerySet) -> pd.DataFrame:
+    """Optional plot columns of the carbon indicators (:data:`miaf.indicators.tables.OPTIONAL_COLUMNS`):
+    ``altitude_m`` (IPCC climate zone) and ``modality`` of the latest design (tillage of the strips)."""
+    from miaf.web.plots.models import PlotDesign
+
+    alt = _frame(plot_qs, {"id": "plot_id", "altitude_m": "altitude_m"}, numbers=("altitude_m",))
+    designs = _frame(PlotDesign.objects.filter(plot__in=plot_qs),
+                     {"plot_id": "plot_id", "version": "version", "summary__modality": "flat",
+                      "summary__summary__modality": "nested"})  # fmt: skip
+    if designs.empty:
+        return alt.assign(modality=None)
+    designs = designs.sort_values("version").drop_duplicates("plot_id", keep="last")
+    modality = designs["nested"].where(designs["nested"].notna(), designs["flat"])
+    # JSON key lookups come back JSON-encoded on some backends ('"BV"')
+    modality = modality.map(lambda v: json.loads(v) if isinstance(v, str) and v.startswith('"') else v)
+    return alt.merge(pd.DataFrame({"plot_id": designs["plot_id"], "modality": modality}), on="plot_id", how="left")
+
+
 def _layer_overlap(plots: pd.DataFrame, plot_qs: QuerySet) -> pd.DataFrame:
     """Plot × reference-layer overlap of the MIAF and MIAF-D plots (boundaries parsed in one vectorised call;
     the plots' stored geodesic areas are reused)."""
@@ -189,6 +207,7 @@ def load_tables(user, filters: IndicatorFilters | None = None, with_layers: bool
                                   "soil_depth_class": "soil_depth_class"},
                         dates=("established_on",), numbers=("mean_slope_pct",)))  # fmt: skip
     plots["rainfall_mm"] = fam.set_index("family_id")["rainfall_mm"].reindex(plots["family_id"]).to_numpy(float)
+    plots = plots.merge(_plot_climate_inputs(plot_qs), on="plot_id", how="left")
     pids = set(plots["plot_id"])
 
     def of_plots(df: pd.DataFrame) -> pd.DataFrame:

@@ -38,7 +38,9 @@ from miaf.indicators import (
     over_time,
 )
 from miaf.indicators.context import Context
+from miaf.indicators.disclosure import ContextPool, protect_over_time
 from miaf.params import load_parameters, species, table_path
+from miaf.web.core import disclosure
 
 from . import charts
 from .format import TAG_ES, fmt_breakdown, fmt_num, fmt_value, pct
@@ -57,7 +59,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("diccionario", "Diccionario de datos"),
     ("anexo", "Anexo: datos anonimizados"),
 )
-STATUS_ES = {"ok": "calculado", "no_data": "sin datos", "not_computed": "no calculado"}
+STATUS_ES = {"ok": "calculado", "no_data": "sin datos", "not_computed": "no calculado", "suppressed": "oculto"}
 SYSTEM_ES = {"traditional": "tradicional", "miaf": "MIAF", "miaf_d": "MIAF-D", "other": "otro"}
 MONTHS_ES = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
 MC_OUTPUTS = (("npv_miaf_mxn", "VAN de la parcela MIAF-D", "MXN"),
@@ -92,10 +94,13 @@ class Report:
     parameters: list[dict] = field(default_factory=list)
     measured: list[dict] = field(default_factory=list)
     uncertainty: dict = field(default_factory=dict)
+    soil: dict = field(default_factory=dict)
     limitations: list[str] = field(default_factory=list)
     dictionary: list[dict] = field(default_factory=list)
     annex: dict = field(default_factory=dict)
     annex_csv: dict[str, str] = field(default_factory=dict)
+    disclosure: dict = field(default_factory=dict)
+    side_selling: dict = field(default_factory=dict)  # miaf.web.trade.evidence.report_section
 
     @property
     def maize_groups_shown(self) -> list[dict]:
@@ -172,13 +177,14 @@ def _data_date(tables: IndicatorTables) -> str:
 # ------------------------------------------------------------------------------------------------ figures
 
 
-def maize_by_group(ctx: Context) -> list[dict]:
+def maize_by_group(ctx: Context, k: int | None = None) -> list[dict]:
     """Maize yield per hectare of each group's plots: first record year against the reference year.
 
     kg/ha = Σ kg of maize harvested on the group's plots in the year / Σ ha of those plots (the same plots
     and area in both years, so the gain is the ratio of the kilograms). The first year is the earliest
     year with a maize harvest in the filtered records; the reference year is the filter year, else the
-    latest year with records.
+    latest year with records. With ``k`` (roles without personal data) a group whose maize in the two
+    years comes from fewer than ``k`` families is left out (:mod:`miaf.indicators.disclosure`).
     """
     h = ctx.all_harvests
     h = h[h["species"] == "maiz"]
@@ -191,9 +197,13 @@ def maize_by_group(ctx: Context) -> list[dict]:
     plots = ctx.family_plots[["plot_id", "family_id", "area_ha"]].merge(fam, on="family_id")
     area = plots.groupby("group")["area_ha"].sum()
     hh = h.merge(plots[["plot_id", "group"]], on="plot_id")
-    kg = hh[hh["year"].isin([base_year, ref_year])].groupby(["group", "year"])["quantity_kg"].sum().unstack(fill_value=0)
+    both = hh[hh["year"].isin([base_year, ref_year])]
+    kg = both.groupby(["group", "year"])["quantity_kg"].sum().unstack(fill_value=0)
+    n_fam = both.groupby("group")["family_id"].nunique()
     rows = []
     for group in sorted(kg.index):
+        if k is not None and int(n_fam.get(group, 0)) < k:
+            continue
         k0 = float(kg.loc[group].get(base_year, 0.0))
         k1 = float(kg.loc[group].get(ref_year, 0.0))
         a = float(area.get(group, 0.0))
@@ -213,15 +223,23 @@ def add_maize_annex(report: Report) -> None:
 
 
 def _key_figures(res, split, tables) -> list[dict]:  # noqa: ANN001
+    from miaf.indicators.disclosure import SUPPRESSED
+
     out: list[dict] = []
 
     def add(label: str, text: str, note: str = "") -> None:
         out.append({"label": label, "value": text, "note": note})
 
     v = res.values
-    add("Familias", fmt_num(v["families"].value, 0), "familias en el alcance y el filtro")
+    add("Familias", fmt_num(v["families"].value, 0), v["families"].reason if v["families"].status == SUPPRESSED
+        else "familias en el alcance y el filtro")
     add("Grupos de trabajo", fmt_num(v["groups"].value, 0))
     add("Municipios", fmt_num(v["municipalities"].value, 0), "municipios distintos de las familias")
+    for code, label in (("area_by_system", "Superficie"), ("area_share_in_layers", "Superficie MIAF/MIAF-D dentro "
+                        "del corredor"), ("maize_yield_gain", "Aumento del rendimiento de maíz"),
+                        ("labour_ratio", "Jornales por hectárea MIAF-D / tradicional")):  # fmt: skip
+        if v[code].status == SUPPRESSED:  # hidden for this role: say so instead of leaving the line out
+            add(label, "—", v[code].reason)
     area = v["area_by_system"]
     for system, ha in (area.breakdown or {}).items():
         add(f"Superficie {SYSTEM_ES.get(system, system)}", f"{fmt_num(ha, 1)} ha", "Σ superficie de las parcelas")
@@ -275,7 +293,7 @@ def _pillars(res, ot: pd.DataFrame, progress: Progress) -> list[dict]:  # noqa: 
     return out
 
 
-def _programme(res, ctx: Context, tables: IndicatorTables) -> dict:  # noqa: ANN001
+def _programme(res, ctx: Context, tables: IndicatorTables, hide_counts: bool = False) -> dict:  # noqa: ANN001
     from miaf.indicators.compute import record_years
 
     years = record_years(tables)
@@ -285,7 +303,7 @@ def _programme(res, ctx: Context, tables: IndicatorTables) -> dict:  # noqa: ANN
     est = res["area_by_establishment_year"].breakdown or {}
     return {
         "years": f"{years[0]}–{years[-1]}" if years else "—",
-        "counts": [(k, fmt_num(n, 0)) for k, n in counts.items()],
+        "counts": [(k, "—" if hide_counts else fmt_num(n, 0)) for k, n in counts.items()],
         "organisations": sorted(set(ctx.families["organisation"].astype(str)) - {""}),
         "establishment": [(str(y), f"{fmt_num(ha, 1)} ha") for y, ha in est.items()],
         "reference_year": str(res.reference_year),
@@ -308,11 +326,11 @@ def _map(ctx: Context, tables: IndicatorTables) -> dict:
               ReferenceLayer.objects.order_by("name").values_list("name", "kind", "illustrative", "geometry")]  # fmt: skip
     result = programme_map(
         np.array([r[2] for r in rows], float), np.array([r[3] for r in rows], float), np.array([r[1] for r in rows]),
-        [mun_of.get(r[1], "") for r in rows], names, layers, int(float(od["k_min_families"])),
+        [mun_of.get(r[1], "") for r in rows], names, layers, disclosure.k_min(),
         float(od["grid_cell_m"]), int(float(od["grid_epsg"])))  # fmt: skip
     return {"svg": result.svg, "cells": result.cells_drawn, "plots_drawn": result.plots_drawn,
             "plots_hidden": result.plots_hidden, "cell_km": f"{result.cell_m / 1000:g}", "layers": result.layers,
-            "k": int(float(od["k_min_families"]))}  # fmt: skip
+            "k": disclosure.k_min()}  # fmt: skip
 
 
 def _parameter_rows(measured_keys: set[tuple[str, str]]) -> list[dict]:
@@ -336,8 +354,13 @@ def _parameter_rows(measured_keys: set[tuple[str, str]]) -> list[dict]:
     return tables
 
 
-def _measured(res, ctx: Context) -> list[dict]:  # noqa: ANN001
-    """Values the records measure next to the default the models would otherwise use."""
+def _measured(res, ctx: Context, k: int | None = None) -> list[dict]:  # noqa: ANN001
+    """Values the records measure next to the default the models would otherwise use (with ``k``, roles
+    without personal data: only values measured on at least ``k`` families)."""
+
+    def few(df: pd.DataFrame) -> bool:
+        return k is not None and df["family_id"].nunique() < k
+
     econ, cat = load_parameters("economics"), species()
     out: list[dict] = []
 
@@ -353,19 +376,20 @@ def _measured(res, ctx: Context) -> list[dict]:  # noqa: ANN001
     sold = d[(d["destination"].astype(str) != "self") & d["price_mxn_per_kg"].notna()]
     for code, g in sorted(sold.groupby(sold["species"].astype(str)), key=lambda kv: kv[0]):
         kg = float(g["kg"].sum())
-        if code in cat and kg > 0:
+        if code in cat and kg > 0 and not few(g):
             row = cat[code]
             add(f"Precio de venta de {row['name_es'].lower()}", "species", code, float(row["default_price_mxn_kg"] or 0),
                 float((g["kg"] * g["price_mxn_per_kg"]).sum()) / kg, "MXN/kg", len(g), row["tag"], row["source"][:160])
     lab = ctx.labour
     hired = lab[(lab["kind"].astype(str) == "hired") & lab["wage_mxn_per_day"].notna()]
-    if len(hired) and hired["person_days"].sum() > 0:
+    if len(hired) and hired["person_days"].sum() > 0 and not few(hired):
         p = econ["wage_mxn_day"]
         add("Jornal pagado", "economics", "wage_mxn_day", float(p), float((hired["person_days"] * hired["wage_mxn_per_day"]).sum()
             / hired["person_days"].sum()), p.unit, len(hired), p.tag, p.source)  # fmt: skip
     py = ctx.labour_plot_years
     trad = py[py["system_year"] == "traditional"]
-    if len(trad) and trad["area_ha"].sum() > 0:
+    trad_lab = lab[(lab["plot_key"] >= 0) & (lab["system_year"] == "traditional")]
+    if len(trad) and trad["area_ha"].sum() > 0 and not few(trad_lab):
         p = econ["milpa_labour_days_ha"]
         add("Jornales por ha en milpa tradicional", "economics", "milpa_labour_days_ha", float(p),
             float(trad["person_days"].sum() / trad["area_ha"].sum()), p.unit, len(trad), p.tag, p.source)
@@ -431,6 +455,75 @@ def _uncertainty(ctx: Context) -> dict:
     }
 
 
+SOIL_ROWS = (("miaf", "MIAF/MIAF-D"), ("traditional", "milpa tradicional"),
+             ("miaf_as_traditional", "las parcelas MIAF-D si siguieran como milpa tradicional"))
+
+
+def soil_kept(res) -> dict:  # noqa: ANN001
+    """Soil loss of MIAF-D and traditional plots against the tolerable rate, and what it means for the seed.
+
+    Every figure comes from the ``soil_loss`` indicator (its per-plot distribution and its Monte Carlo
+    interval, :func:`miaf.environment.erosion.soil_loss_uncertainty`); the sentence about the seed's claim
+    ("MIAF-D keeps soil loss within the tolerable rate") is chosen by the interval, not written by hand.
+    """
+    loss, within = res.values["soil_loss"], res.values["soil_loss_within_tolerable"]
+    if loss.status != "ok" or within.status != "ok" or "uncertainty" not in (loss.details or {}):
+        return {"available": False, "reason": loss.reason or within.reason}
+    d = loss.details
+    unc, dist = d["uncertainty"], d.get("distribution") or {}
+    rows = []
+    for key, label in SOIL_ROWS:
+        u = unc.get(key) or {}
+        if not u.get("plots"):
+            continue
+        q = dist.get(key) or {}
+        rows.append({
+            "label": label, "plots": u["plots"], "area": fmt_num(u["area_ha"], 1),
+            "mean": fmt_num(u["soil_loss"], 1), "mean_band": f"{fmt_num(u['soil_loss_p05'], 1)}–{fmt_num(u['soil_loss_p95'], 1)}",
+            "p10": fmt_num(q.get("p10"), 1), "p50": fmt_num(q.get("p50"), 1), "p90": fmt_num(q.get("p90"), 1),
+            "within": pct(u["share_within"]), "within_band": f"{pct(u['share_within_p05'])}–{pct(u['share_within_p95'])}",
+        })  # fmt: skip
+    m, t, base = unc.get("miaf") or {}, unc.get("traditional") or {}, unc.get("miaf_as_traditional") or {}
+    text = []
+    if m.get("plots"):
+        line = (f"{pct(m['share_within'])} de la superficie MIAF/MIAF-D queda dentro de la pérdida tolerable "
+                f"(intervalo de 90 %: {pct(m['share_within_p05'])}–{pct(m['share_within_p95'])})")
+        if t.get("plots"):
+            line += (f", contra {pct(t['share_within'])} de la milpa tradicional "
+                     f"({pct(t['share_within_p05'])}–{pct(t['share_within_p95'])})")
+        text.append(line + ".")
+        if base.get("soil_loss"):
+            cut = 1.0 - m["soil_loss"] / base["soil_loss"]
+            text.append(f"En la misma tierra como milpa tradicional perderían {fmt_num(base['soil_loss'], 1)} t/ha/año "
+                        f"en promedio; con MIAF-D pierden {fmt_num(m['soil_loss'], 1)} t/ha/año "
+                        f"({pct(cut, signed=False)} menos).")
+        if m["share_within_p05"] >= 0.5:
+            verdict = ("Con estos datos el modelo respalda la afirmación de la semilla: la mayor parte de la superficie "
+                       "MIAF-D queda dentro de lo tolerable aun en el extremo desfavorable del intervalo.")
+        elif m["share_within_p95"] < 0.5:
+            verdict = ("Con estos datos el modelo no respalda la afirmación de la semilla de que MIAF-D mantiene la "
+                       "pérdida de suelo dentro de lo tolerable: la mayor parte de la superficie MIAF-D pierde más, aun "
+                       "en el extremo favorable del intervalo. Lo que sí muestra es cuánto suelo conserva frente a la "
+                       "milpa en la misma tierra.")
+        else:
+            verdict = ("El intervalo cruza la mitad de la superficie: con estos datos no se puede afirmar ni descartar "
+                       "que MIAF-D mantenga la pérdida dentro de lo tolerable.")
+        text.append(verdict)
+    beyond = d.get("miaf_area_share_beyond_contouring_table")
+    r, lam = d.get("r_factor") or {}, d.get("slope_length_m") or {}
+    inputs = [f"R de Cortés (1991, región por omisión) con la lluvia CHIRPS de cada parcela: {fmt_num(r.get('min'), 0)}–"
+              f"{fmt_num(r.get('max'), 0)} (mediana {fmt_num(r.get('median'), 0)}) MJ mm/(ha h año)",
+              f"longitud de pendiente del área de cada parcela: {fmt_num(lam.get('min'), 0)}–{fmt_num(lam.get('max'), 0)} m",
+              f"intervalo de {unc['draws']} sorteos de K, C de la milpa, de las franjas y de la banda, de la eficacia de "
+              "las barreras y de los años a la madurez (triangulares en el intervalo de las tablas; mismo sorteo para "
+              "todas las parcelas)"]  # fmt: skip
+    if beyond is not None:
+        inputs.append(f"{pct(beyond)} de la superficie MIAF-D está sobre 25 % de pendiente, donde el P de siembra en "
+                      "contorno no está definido: ahí P = 1 y las hileras cuentan solo por la longitud de pendiente")
+    return {"available": True, "rows": rows, "text": text, "inputs": inputs,
+            "unknown_start": d.get("miaf_plots_without_start_date_counted_at_age_0", 0)}
+
+
 def _limitations(res, parameters: list[dict], mapinfo: dict, unc: dict) -> list[str]:  # noqa: ANN001
     out = []
     for t in parameters:
@@ -446,7 +539,10 @@ def _limitations(res, parameters: list[dict], mapinfo: dict, unc: dict) -> list[
     if any("ilustrativa" in name for name in mapinfo.get("layers", [])):
         out.append("La capa de corredor es ilustrativa: la proporción de superficie dentro de ella no es una cifra "
                    "oficial.")
-    if unc.get("available"):
+    if unc.get("withheld"):
+        out.append("Las bandas de incertidumbre usan los registros de una sola parcela: no se muestran a un rol sin "
+                   "acceso a datos personales.")
+    elif unc.get("available"):
         out.append(f"La incertidumbre se calcula para una sola parcela representativa ({unc['plot']}), no para todo el "
                    "programa; los años sin registros usan los valores predeterminados de los modelos.")
     else:
@@ -464,7 +560,7 @@ def _dictionary() -> list[dict]:
             for r in rows(OPEN_DATA_TABLES)]  # fmt: skip
 
 
-def _annex(ctx: Context, filters: IndicatorFilters, data_date: str) -> tuple[dict, dict[str, str]]:
+def _annex(ctx: Context, filters: IndicatorFilters, data_date: str, withhold: bool = False) -> tuple[dict, dict[str, str]]:
     import datetime as dt
 
     from miaf.web.exports.anonymise import build_open_data
@@ -477,7 +573,7 @@ def _annex(ctx: Context, filters: IndicatorFilters, data_date: str) -> tuple[dic
     n = int(float(load_parameters("report")["annex_rows"]))
     tables, files = [], {}
     for t in data.tables:
-        rows = t.rows
+        rows = [] if withhold else t.rows  # a filter of fewer than k families: no row-level annex at all
         if filters.year is not None:
             rows = [r for r in rows if r[t.spec.names.index("year")] == filters.year]
         files[f"{t.spec.slug}.csv"] = "".join(csv_chunks(t.spec.names, rows))
@@ -514,31 +610,46 @@ def build_report(user, filters: IndicatorFilters | dict | None = None, progress:
     progress(15, "calculando indicadores")
     res = compute_indicators(tables, filters)
     ctx = Context(tables, filters)
+    protected, k, pool, info = disclosure.applies(user), disclosure.k_min(), ContextPool(tables), None
+    if protected:  # roles without personal data: small cells and differencing hidden (docs/privacy.md)
+        res, info = disclosure.protect_results(tables, res, k, pool)
+        for code, why in info.suppressed.items():
+            res.values[code].reason = disclosure.reason_text(why, k)
     split = None
     if filters.system in (None, "miaf_d"):
         f2 = IndicatorFilters(**{**filters.to_dict(), "system": "miaf_d"})
-        split = compute_indicators(tables, f2, codes=["self_consumption_share"])["self_consumption_share"].breakdown
+        one = compute_indicators(tables, f2, codes=["self_consumption_share"])
+        if protected:
+            one = disclosure.protect_results(tables, one, k, pool)[0]
+        split = one["self_consumption_share"].breakdown
     progress(22, "indicadores por año")
-    ot = over_time(tables, filters)
+    ot = protect_over_time(tables, filters, k, pool)[0] if protected else over_time(tables, filters)
     date = _data_date(tables)
     report = Report(filters=filters, data_version=version, miaf_version=miaf.__version__, data_date=date,
                     scope=_scope(user))  # fmt: skip
     report.key_figures = _key_figures(res, split, tables)
-    report.maize_groups = maize_by_group(ctx)
-    report.programme = _programme(res, ctx, tables)
+    report.maize_groups = maize_by_group(ctx, k if protected else None)
+    few_families = bool(info and "families" in info.suppressed)
+    report.programme = _programme(res, ctx, tables, hide_counts=few_families)
     report.pillars = _pillars(res, ot, progress)
+    report.soil = soil_kept(res)
+    from miaf.web.trade.evidence import report_section  # issue 12: side-selling, groups of >= k families
+
+    report.side_selling = report_section(user, filters)
     progress(64, "mapa")
     report.map = _map(ctx, tables)
     progress(70, "parámetros")
-    report.measured = _measured(res, ctx)
+    report.measured = _measured(res, ctx, k if protected else None)
     report.parameters = _parameter_rows({(m["table"], m["key"]) for m in report.measured})
     progress(76, "incertidumbre (Monte Carlo)")
-    report.uncertainty = _uncertainty(ctx)
+    report.uncertainty = {"available": False, "withheld": True} if protected else _uncertainty(ctx)
     report.limitations = _limitations(res, report.parameters, report.map, report.uncertainty)
     progress(86, "diccionario y anexo anonimizado")
     report.dictionary = _dictionary()
-    report.annex, report.annex_csv = _annex(ctx, filters, date)
+    report.annex, report.annex_csv = _annex(ctx, filters, date, withhold=few_families)
     add_maize_annex(report)
+    if info is not None:
+        report.disclosure = {**info.summary(), "text": disclosure.hidden_text(disclosure.SMALL_CELL, k)}
     progress(90, "informe listo para dar formato")
     return report
 

@@ -38,6 +38,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils.crypto import salted_hmac
 
+from miaf.indicators.disclosure import default_k
 from miaf.params import load_parameters
 from miaf.web.accounts.models import Role
 from miaf.web.accounts.scoping import can_see_personal_data, families_for, role_of
@@ -69,7 +70,7 @@ class OpenDataSettings:
         p = load_parameters("open_data")
         income = tuple(float(p[k]) for k in sorted(p) if k.startswith("income_edge_"))
         slope = tuple(float(p[k]) for k in sorted(p) if k.startswith("slope_edge_"))
-        return cls(k=int(float(p["k_min_families"])), grid_cell_m=float(p["grid_cell_m"]),
+        return cls(k=default_k(), grid_cell_m=float(p["grid_cell_m"]),
                    grid_epsg=int(float(p["grid_epsg"])), income_edges=income, slope_edges=slope,
                    area_decimals=int(float(p["area_decimals"])), share_step_pct=int(float(p["share_step_pct"])))
 
@@ -332,6 +333,8 @@ def readme(data: OpenData) -> str:
         "",
         *(f"* `{t.spec.slug}.csv`: {t.spec.description} {len(t.rows)} rows." for t in data.tables),
         "* `diccionario.csv`: every column, its meaning and unit.",
+        "* `datapackage.json`: the same as a Frictionless Data package (types, meanings and units of every "
+        "column), for `frictionless validate` and the tools that read data packages.",
         "",
         "## Method",
         "",
@@ -363,6 +366,7 @@ def readme(data: OpenData) -> str:
 
 def write_zip(data: OpenData, fh: IO[bytes]) -> None:
     """The ZIP: README.md, one CSV per table (UTF-8 with BOM) and the dictionary as CSV."""
+    from miaf.web.exports.datapackage import datapackage_json
     from miaf.web.exports.dictionary import csv_text
 
     with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
@@ -370,6 +374,9 @@ def write_zip(data: OpenData, fh: IO[bytes]) -> None:
         for table in data.tables:
             zf.writestr(f"{table.spec.slug}.csv", _csv_text(table.spec, table.rows))
         zf.writestr("diccionario.csv", csv_text(OPEN_DATA_TABLES))
+        zf.writestr("datapackage.json", datapackage_json(
+            [t.spec for t in data.tables], "MIAF-D programme: anonymised open data",
+            f"{data.generated_on.isoformat()}T00:00:00Z"))
 
 
 def open_data_zip_bytes(families: QuerySet, location: str = "municipality") -> bytes:

@@ -476,9 +476,64 @@ PLANTINGS = TableSpec(
     ),
 )
 
+# -- trade (issue 12: the organisation's offer, advances, collective purchases; querysets in miaf.web.trade.exports)
+ORGANISATION_PRICES = TableSpec(
+    "precios_organizacion", "organisation_prices", "Precios de compra de la organización", "Organisation prices",
+    "One row per product and month: what the producer organisation pays its members and how many days later "
+    "(issue 12, the organisation's offer; compared with intermediaries' prices in the side-selling analysis).",
+    (
+        C("organisation", "organización", "organisation", "Producer organisation.", source="organisation__name"),
+        C("product", "producto", "product", "Catalogue code of the product.", source="species__code"),
+        C("year", "año", "year", "Year of the price.", dtype="integer"),
+        C("month", "mes", "month", "Month of the price (1-12).", dtype="integer"),
+        C("price_mxn_per_kg", "precio", "price", "Purchase price paid to members.", "MXN/kg", personal=True,
+          dtype="real"),
+        C("payment_delay_days", "días hasta el pago", "payment delay", "Days between delivery and payment.", "day",
+          dtype="integer"),
+    ),
+)
+
+ADVANCES = TableSpec(
+    "anticipos", "advances", "Anticipos y créditos", "Advances and credit",
+    "One row per advance or credit the organisation gave a household, with what was repaid and the balance.",
+    (
+        FAMILY_CODE,
+        C("organisation", "organización", "organisation", "Organisation that gave it.", source="organisation__name"),
+        C("kind", "tipo", "kind", "advance (on the harvest) or credit.", choices="trade.Advance.kind"),
+        C("given_on", "fecha", "date", "Date it was given.", "date", dtype="date"),
+        C("amount_mxn", "monto", "amount", "Amount given.", "MXN", personal=True, dtype="real"),
+        C("monthly_rate_pct", "interés mensual", "monthly interest", "Monthly interest charged (empty: none).",
+          "%/month", dtype="real"),
+        C("repaid_mxn", "pagado", "repaid", "Sum of the repayments recorded.", "MXN", personal=True, dtype="real"),
+        C("balance_mxn", "saldo", "balance", "Amount less repayments (interest not accrued).", "MXN", personal=True,
+          dtype="real"),
+    ),
+)
+
+PURCHASE_SHARES = TableSpec(
+    "compras_colectivas", "collective_purchase_shares", "Compras colectivas por familia",
+    "Collective purchases per household",
+    "One row per household and collective purchase: its part of the quantity and the cost (step 9: quality "
+    "inputs at the lowest price). Each part is also an input purchase with collective = true.",
+    (
+        FAMILY_CODE,
+        C("group", "grupo", "group", "Working group that bought together.", source="purchase__group__name"),
+        C("purchased_on", "fecha", "purchase date", "Date of the purchase.", "date", dtype="date",
+          source="purchase__purchased_on"),
+        C("item", "insumo", "item", "What was bought.", source="purchase__item"),
+        C("unit", "unidad", "unit", "Unit of the quantity.", source="purchase__unit"),
+        C("supplier", "proveedor", "supplier", "Supplier chosen.", source="purchase__supplier"),
+        C("unit_price_mxn", "precio por unidad", "unit price", "Price per unit paid by the group.", "MXN/unit",
+          personal=True, dtype="real", source="purchase__unit_price_mxn"),
+        C("quantity", "cantidad", "quantity", "The household's part of the quantity, in `unit`.", dtype="real"),
+        C("cost_mxn", "costo", "cost", "The household's part of the cost.", "MXN", personal=True, dtype="real"),
+    ),
+)
+
 #: Tables downloadable as CSV/XLSX, by URL slug.
 TABLES: dict[str, TableSpec] = {t.slug: t for t in (FAMILIES, MEMBERS, PLOTS, HARVESTS, LEDGER, LABOUR, GROUPS,
-                                                    INPUT_PURCHASES, PLANTINGS, VISITS, VISIT_PLANS, TRAININGS, ATTENDANCE, PROCESS_STEPS)}
+                                                    INPUT_PURCHASES, PLANTINGS, VISITS, VISIT_PLANS, TRAININGS, ATTENDANCE, PROCESS_STEPS,
+                                                    ORGANISATION_PRICES, ADVANCES, PURCHASE_SHARES)}
 #: English aliases of the slugs (for the CLI).
 ALIASES: dict[str, str] = {t.name_en: t.slug for t in (*TABLES.values(), DESIGN_PROPERTIES)}
 OPEN_DATA_TABLES: tuple[TableSpec, ...] = (OPEN_PLOT_YEARS, OPEN_FAMILY_YEARS)

@@ -11,6 +11,7 @@ import shapely
 from django.db.models import OuterRef, QuerySet, Subquery
 from shapely.geometry import shape
 
+from miaf.geo import right_hand_geometry
 from miaf.web.exports.columns import DESIGN_PROPERTIES, PLOTS
 from miaf.web.exports.gpkg import Field, GeoPackageWriter
 from miaf.web.plots.models import PlotDesign
@@ -54,7 +55,8 @@ def plot_features(qs: QuerySet) -> Iterator[dict]:
     lookups = [c.lookup for c in PLOTS.columns]
     names = PLOTS.names
     for row in qs.values_list("boundary", *lookups).iterator(chunk_size=1000):
-        yield {"type": "Feature", "id": row[1], "geometry": row[0], "properties": dict(zip(names, row[1:], strict=True))}
+        yield {"type": "Feature", "id": row[1], "geometry": right_hand_geometry(row[0]),
+               "properties": dict(zip(names, row[1:], strict=True))}
 
 
 def write_plots_gpkg(qs: QuerySet, path: str | Path) -> int:
@@ -88,7 +90,7 @@ def design_features(designs: QuerySet) -> Iterator[dict]:
         for feat in (geojson or {}).get("features", []):
             props = {"plot_id": plot_id, "family_code": code, "design_version": version,
                      **(feat.get("properties") or {})}
-            yield {"type": "Feature", "geometry": feat.get("geometry"), "properties": props}
+            yield {"type": "Feature", "geometry": right_hand_geometry(feat.get("geometry")), "properties": props}
 
 
 def write_designs_gpkg(designs: QuerySet, path: str | Path) -> dict[str, int]:

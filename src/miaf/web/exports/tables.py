@@ -60,6 +60,7 @@ from miaf.web.records.models import (
 from miaf.web.registry.forms import GroupFilterForm, ScopedFilterForm
 from miaf.web.registry.models import Member
 from miaf.web.registry.queries import family_summary, sum_by, with_family_count
+from miaf.web.trade import exports as trade_exports
 
 BOM = "\ufeff"
 #: Rows per chunk of a streamed CSV response.
@@ -152,6 +153,9 @@ EXPORTS: dict[str, Export] = {
         Export(TRAININGS, fieldwork_exports.trainings, fieldwork_exports.TrainingFilterForm),
         Export(ATTENDANCE, fieldwork_exports.attendance, fieldwork_exports.FamilyRecordFilterForm),
         Export(PROCESS_STEPS, process_exports.steps, process_exports.StepFilterForm),
+        Export(trade_exports.ORGANISATION_PRICES, trade_exports.organisation_prices, trade_exports.price_filter_form()),
+        Export(trade_exports.ADVANCES, trade_exports.advances, MemberFilterForm),
+        Export(trade_exports.PURCHASE_SHARES, trade_exports.purchase_shares, MemberFilterForm),
     )
 }
 

@@ -134,6 +134,13 @@ class DestinationForm(forms.Form):
     payment_delay_days = forms.IntegerField(
         label=_("O días hasta el pago"), required=False, min_value=0, max_value=3650, widget=integer_input(),
         help_text=_("Si no sabe la fecha: cuántos días después de la cosecha llegó el pago."))
+    transport_mxn_per_kg = forms.DecimalField(
+        label=_("Transporte [MXN/kg]"), required=False, min_value=0, max_digits=8, decimal_places=2,
+        widget=decimal_input(), help_text=_("Lo que la familia pagó por llevar la cosecha al comprador, por kg."))
+    quality_discount_pct = forms.DecimalField(
+        label=_("Descuento por calidad [%]"), required=False, min_value=0, max_value=100, max_digits=5,
+        decimal_places=2, widget=decimal_input(),
+        help_text=_("Parte del precio que el comprador descontó por calidad, mermas o pesaje."))
 
     def is_empty(self) -> bool:
         """A row left blank (or emptied to remove a stored destination) is not a destination."""
@@ -156,7 +163,9 @@ class DestinationForm(forms.Form):
         if paid_on is None and data.get("payment_delay_days") is not None and harvested_on is not None:
             paid_on = harvested_on + dt.timedelta(days=data["payment_delay_days"])
         return {"destination": data["destination"], "kg": data["kg"], "price_mxn_per_kg": data.get("price_mxn_per_kg"),
-                "buyer": data.get("buyer", ""), "paid_on": paid_on}
+                "buyer": data.get("buyer", ""), "paid_on": paid_on,
+                "transport_mxn_per_kg": data.get("transport_mxn_per_kg"),
+                "quality_discount_pct": data.get("quality_discount_pct")}
 
 
 DestinationFormSet = forms.formset_factory(DestinationForm, extra=2, max_num=20, absolute_max=40)

@@ -101,6 +101,13 @@ class HarvestDestination(models.Model):
     )
     buyer = models.CharField(_("comprador"), max_length=160, blank=True)
     paid_on = models.DateField(_("fecha en que llegó el pago"), null=True, blank=True)
+    transport_mxn_per_kg = models.DecimalField(
+        _("transporte [MXN/kg]"), max_digits=8, decimal_places=2, null=True, blank=True, validators=POSITIVE,
+        help_text=_("Lo que la familia pagó por llevar la cosecha al comprador, por kg."))
+    quality_discount_pct = models.DecimalField(
+        _("descuento por calidad [%]"), max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_("Parte del precio que el comprador descontó por calidad, mermas o pesaje."))
 
     history = AuditedRecords()
 
@@ -112,8 +119,11 @@ class HarvestDestination(models.Model):
         return f"{self.get_destination_display()} {self.kg} kg"
 
     def clean(self) -> None:
-        if rules.is_sale(self.destination) and self.price_mxn_per_kg is None:
+        problem = rules.sale_price_problem(self.destination, self.price_mxn_per_kg)
+        if problem == "missing":
             raise ValidationError({"price_mxn_per_kg": _("Una venta necesita su precio por kg.")})
+        if problem == "zero":
+            raise ValidationError({"price_mxn_per_kg": _("El precio de una venta debe ser mayor que cero.")})
 
     @property
     def value_mxn(self) -> Decimal:

@@ -19,6 +19,15 @@ def is_sale(destination: str | None) -> bool:
     return bool(destination) and destination != SELF_CONSUMPTION
 
 
+def sale_price_problem(destination: str | None, price: Decimal | None) -> str | None:
+    """``"missing"`` when a sale has no price, ``"zero"`` when its price is 0 (a sale is paid), else ``None``."""
+    if not is_sale(destination):
+        return None
+    if price is None:
+        return "missing"
+    return "zero" if Decimal(price) <= 0 else None
+
+
 def split_total(kgs: Iterable[Decimal | None]) -> Decimal:
     """Total of the destination splits [kg]; blanks count as 0."""
     return sum((Decimal(k) for k in kgs if k is not None), Decimal("0"))

@@ -47,7 +47,8 @@ User = Any
 Data = dict[str, Any]
 
 #: Fields of a destination row, in the order the forms show them.
-DESTINATION_FIELDS = ("destination", "kg", "price_mxn_per_kg", "buyer", "paid_on")
+DESTINATION_FIELDS = ("destination", "kg", "price_mxn_per_kg", "buyer", "paid_on", "transport_mxn_per_kg",
+                      "quality_discount_pct")
 #: Fields of a ledger line (the family, year and month come from the month being recorded).
 LEDGER_LINE_FIELDS = ("kind", "category", "species", "species_id", "amount_mxn", "notes")
 #: Provenance fields an update may refresh (an edited import submission: its file and time).
@@ -65,6 +66,8 @@ def destination_row(d: dict[str, Any]) -> dict[str, Any]:
         "price_mxn_per_kg": d.get("price_mxn_per_kg"),
         "buyer": d.get("buyer") or "",
         "paid_on": d.get("paid_on"),
+        "transport_mxn_per_kg": d.get("transport_mxn_per_kg"),
+        "quality_discount_pct": d.get("quality_discount_pct"),
     }
 
 

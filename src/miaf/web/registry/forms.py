@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from miaf.codes import is_family_code
 from miaf.web.accounts.scoping import families_for, groups_for
 from miaf.web.registry.models import (
     Family,
@@ -49,12 +50,17 @@ class ScopedFilterForm(forms.Form):
 
     def __init__(self, data, user, **kwargs) -> None:  # noqa: ANN001
         super().__init__(data, **kwargs)
-        groups = groups_for(user)
+        # The choices show names only: without the municipalities' outlines (~8 KB of JSON each, decoded once per
+        # group: 16 s of a 6,700-group list, docs/benchmarks/load.md).
+        groups = groups_for(user).defer("locality__municipality__boundary")
         self.fields["group"].queryset = groups
         self.fields["organisation"].queryset = Organisation.objects.filter(groups__in=groups).distinct()
+        # Two id subqueries, no DISTINCT: the OR of both joins multiplied groups by families per locality and
+        # the DISTINCT compared every boundary; with 60,000 families it took minutes (docs/benchmarks/load.md).
         self.fields["municipality"].queryset = Municipality.objects.filter(
-            Q(locality__group__in=groups) | Q(locality__family__in=families_for(user))
-        ).distinct()
+            Q(pk__in=Locality.objects.filter(group__in=groups).values("municipality_id"))
+            | Q(pk__in=Locality.objects.filter(family__in=families_for(user)).values("municipality_id"))
+        ).defer("boundary")  # a choice needs the name only, not the outline
         self.is_valid()  # fills cleaned_data with the valid filters only
 
     def value(self, name: str):  # noqa: ANN201
@@ -89,7 +95,7 @@ class GroupFilterForm(ScopedFilterForm):
         del self.fields["group"]
         self.fields["q"].widget.attrs["placeholder"] = _("nombre del grupo")
         self.fields["municipality"].queryset = Municipality.objects.filter(
-            locality__group__in=groups_for(user)).distinct()
+            pk__in=Locality.objects.filter(group__in=groups_for(user)).values("municipality_id")).defer("boundary")
 
     def apply(self, qs: QuerySet) -> QuerySet:
         if text := (self.value("q") or "").strip():
@@ -121,6 +127,16 @@ class FamilyCreateForm(FamilyForm):
     def __init__(self, *args, user=None, **kwargs) -> None:  # noqa: ANN001
         super().__init__(*args, user=user, **kwargs)
         self.fields["group"].queryset = groups_for(user)
+        self.fields["code"].help_text = _("Letras mayúsculas o números, un guion y un número, p. ej. OJO-001.")
+
+    def clean_code(self) -> str:
+        """A new family's code follows the same rule as the field form (:data:`miaf.codes.FAMILY_CODE_REGEX`)."""
+        code = (self.cleaned_data.get("code") or "").strip().upper()
+        if not is_family_code(code):
+            raise forms.ValidationError(
+                _("El código «%(code)s» no sigue la regla: letras mayúsculas o números, un guion y un número "
+                  "(p. ej. OJO-001)."), code="family_code", params={"code": code})
+        return code
 
 
 class MemberForm(forms.ModelForm):
@@ -134,7 +150,7 @@ class MemberForm(forms.ModelForm):
         fields = ["name", "sex", "birth_year", "role", "languages", "migrated"]
 
 
-MemberFormSet = forms.inlineformset_factory(Family, Member, form=MemberForm, extra=2, can_delete=True)
+MemberFormSet = forms.inlineformset_factory(Family, Member, form=MemberForm, extra=1, max_num=40, absolute_max=60, can_delete=True)
 
 
 def attach_errors(form: forms.BaseForm, exc: ValidationError) -> None:

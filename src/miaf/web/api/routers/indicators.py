@@ -2,7 +2,10 @@
 
 ``GET /indicators?organisation=&municipality=&group=&year=&system=&head_sex=`` returns every indicator of
 :mod:`miaf.indicators` (value, unit, status, n, breakdown, by pillar) computed on the records within the
-user's reach, with the data version they come from. Results are cached per data version like the
+user's reach, with the data version they come from. For roles without personal-data rights every figure
+over fewer than k families, or that a broader filter would expose by subtraction, is suppressed
+(:mod:`miaf.web.core.disclosure`): ``value`` null, ``suppressed`` true with ``suppressed_reason``, and a
+``disclosure`` summary. Results are cached per data version like the
 dashboard's; at programme scale (``background_min_families``) they are computed in the background: the
 answer is ``202`` with the build's progress until the first result exists, then ``200`` with
 ``"state": "stale"`` (the previous data version's figures) while a newer one is built. Register with
@@ -16,12 +19,14 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from miaf.indicators import IndicatorFilters, compute_indicators
 from miaf.web.api.errors import FieldError
 from miaf.web.api.schemas import MAX_ID, responses
+from miaf.web.core import disclosure
 from miaf.web.environs.evaluate import clean_json
 
 router = Router(tags=["aggregates"])
@@ -52,8 +57,10 @@ def indicators(  # noqa: ANN201, PLR0913
     user = request.auth
     scope, version, tables = scope_tables(user)
     large = family_count(user, scope, version) >= cache.param("background_min_families")
-    served = builds.serve("api-indicators", scope, repr(sorted(filters.to_dict().items())), version, large,
-                          lambda: clean_json(compute_indicators(tables(), filters).to_dict()))  # fmt: skip
+    protected = disclosure.applies(user)
+    served = builds.serve("api-indicators", scope, f"{protected}:{get_language()}:{sorted(filters.to_dict().items())!r}", version,
+                          large, lambda: clean_json(disclosure.results_dict(
+                              user, tables(), compute_indicators(tables(), filters))))  # fmt: skip
     if served.state == "pending":
         p = served.progress
         return Status(202, {"state": "pending", "data_version": version,

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _l
 from ninja import Path, Query, Router
 from ninja.responses import Status
 
-from miaf.geo import GeometryError, validate_boundary
+from miaf.geo import GeometryError, right_hand_geometry, validate_boundary
 from miaf.web.accounts.scoping import families_for, plots_for, require_personal_data
 from miaf.web.api.crud import Ref, Resource, apply_filters, get_scoped, guard_create, ordered, register
 from miaf.web.api.errors import FieldError
@@ -94,7 +94,7 @@ PlotFilters = filters("PlotFilters", *FILTERS, "q")
 
 def feature(plot: Plot) -> dict:
     props = PlotOut.model_validate(plot).model_dump(mode="json", exclude={"boundary", "id"})
-    return {"type": "Feature", "id": plot.pk, "geometry": plot.boundary, "properties": props}
+    return {"type": "Feature", "id": plot.pk, "geometry": right_hand_geometry(plot.boundary), "properties": props}
 
 
 @router.get("", response=responses(200, PlotPage | FeatureCollection, 401, 403, 422), operation_id="plots_list",

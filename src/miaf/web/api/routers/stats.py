@@ -1,6 +1,8 @@
 """Programme aggregates within the user's scope: counts and hectares, no names, no coordinates.
 
-The one family-derived endpoint analysts may call.
+The one family-derived endpoint analysts may call: for them (roles without personal data) every figure over
+fewer than k families is hidden, with complementary cells in the system and municipality tables
+(:mod:`miaf.web.core.disclosure`).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from django.http import HttpRequest
 from ninja import Router
 
 from miaf.web.api.schemas import StatsOut, responses
+from miaf.web.core import disclosure
 from miaf.web.core.figures import key_figures
 
 router = Router(tags=["aggregates"])
@@ -61,4 +64,34 @@ def stats(request: HttpRequest):  # noqa: ANN201
         ]
     figures["by_municipality"] = by_municipality
     figures["area_ha"] = round(figures["area_ha"], 4)
+    if disclosure.applies(user):
+        _protect(figures, family_ids)
     return figures
+
+
+def _protect(figures: dict, family_ids) -> None:  # noqa: ANN001
+    """Hide, for a role without personal data, every figure over fewer than k families (and the
+    complementary cells of the system and municipality tables), in place."""
+    from miaf.web.plots.models import Plot
+
+    k = disclosure.k_min()
+    hidden_rows = 0
+    if figures["families"] < k:
+        for key in ("families", "members", "women", "plots", "area_ha"):
+            figures[key] = None
+    per_system = dict(Plot.objects.filter(family__in=family_ids).values_list("system")
+                      .annotate(n=Count("family", distinct=True)))
+    reasons, _total = disclosure.protect_counts({s: per_system.get(s, 0) for s in figures["by_system"]}, k)
+    for system, row in figures["by_system"].items():
+        row["suppressed"] = reasons.get(system, "")
+        if row["suppressed"]:
+            row["plots"] = row["area_ha"] = None
+            hidden_rows += 1
+    reasons, _total = disclosure.protect_counts({str(r["municipality"]): r["families"]
+                                                  for r in figures["by_municipality"]}, k)
+    for row in figures["by_municipality"]:
+        row["suppressed"] = reasons.get(str(row["municipality"]), "")
+        if row["suppressed"]:
+            row["families"] = row["plots"] = row["area_ha"] = None
+            hidden_rows += 1
+    figures["disclosure"] = {"applied": True, "k": k, "rows_suppressed": hidden_rows}

@@ -29,7 +29,7 @@ from miaf.web.fieldwork.services import (
     record_visit,
 )
 from miaf.web.intake.services import values as v
-from miaf.web.intake.services.fastinsert import fast_path_available, insert_rows, next_id
+from miaf.web.intake.services.fastinsert import fast_path_available, next_id, prepare_rows
 from miaf.web.plots.models import Plot, PlotPhase
 from miaf.web.plots.services import convert_plot
 from miaf.web.process.models import StepEvent
@@ -84,9 +84,14 @@ class Handler(ABC):
     def update(self, clean: dict[str, Any], prov: Prov) -> None:
         """Rewrite the records of an edited submission (same instance id)."""
 
-    def bulk_create(self, items: list[tuple[dict[str, Any], Prov]]) -> None:
+    def bulk_create(self, items: list[tuple[dict[str, Any], Prov]], staged: Any = None) -> None:
+        """Insert many new submissions; ``staged`` is what :meth:`stage` prepared for these very items."""
         for clean, prov in items:
             self.create(clean, prov)
+
+    def stage(self, items: list[tuple[dict[str, Any], Prov]]) -> Any:
+        """Prepare, before the write transaction, what :meth:`bulk_create` will write (``None``: nothing)."""
+        return None
 
     def existing(self, sid: str) -> Any:
         return self.model.objects.filter(submission_id=sid, origin=Origin.IMPORT).first()
@@ -115,7 +120,8 @@ class HarvestHandler(Handler):
         if clean["_repeats"] is None:
             return None
         return [{"destination": s["destination"], "kg": s["sale_kg"], "price_mxn_per_kg": s["price_mxn_kg"],
-                 "buyer": s["buyer"], "paid_on": s["paid_on"]} for s in clean["_repeats"].get("sales", [])]
+                 "buyer": s["buyer"], "paid_on": s["paid_on"], "transport_mxn_per_kg": s.get("transport_mxn_kg"),
+                 "quality_discount_pct": s.get("quality_discount_pct")} for s in clean["_repeats"].get("sales", [])]
 
     def create(self, clean: dict[str, Any], prov: Prov) -> None:
         with refusals_as_invalid():
@@ -125,7 +131,22 @@ class HarvestHandler(Handler):
     #: same path as the web form and the API); above, through the bulk path for speed.
     bulk_threshold = 200
 
-    def bulk_create(self, items: list[tuple[dict[str, Any], Prov]]) -> None:
+    def stage(self, items: list[tuple[dict[str, Any], Prov]]) -> Any:
+        """The rows of the bulk path, adapted, with harvest ids counted from 0 (SQLite only)."""
+        if len(items) < self.bulk_threshold or not fast_path_available():
+            return None
+        harvests, destinations = [], []
+        for i, (c, p) in enumerate(items):
+            harvests.append({
+                "id": i, "created_at": p["imported_at"], "updated_at": p["imported_at"], "origin": p["origin"],
+                "submission_id": p["submission_id"], "source_file": p["source_file"],
+                "created_by_id": p["created_by"].pk if p["created_by"] is not None else None,
+                "imported_at": p["imported_at"], **self._data(c),
+            })
+            destinations.extend(records.harvest_destination_rows(i, self._destinations(c) or []))
+        return prepare_rows(Harvest, harvests, with_pk=True), prepare_rows(HarvestDestination, destinations)
+
+    def bulk_create(self, items: list[tuple[dict[str, Any], Prov]], staged: Any = None) -> None:
         if len(items) < self.bulk_threshold:
             for clean, prov in items:
                 self.create(clean, prov)
@@ -139,19 +160,10 @@ class HarvestHandler(Handler):
                 for row in records.harvest_destination_rows(h.pk, self._destinations(c) or [])
             ])
             return
-        first = next_id(Harvest)
-        harvests, destinations = [], []
-        for i, (c, p) in enumerate(items):
-            hid = first + i
-            harvests.append({
-                "id": hid, "created_at": p["imported_at"], "updated_at": p["imported_at"], "origin": p["origin"],
-                "submission_id": p["submission_id"], "source_file": p["source_file"],
-                "created_by_id": p["created_by"].pk if p["created_by"] is not None else None,
-                "imported_at": p["imported_at"], **self._data(c),
-            })
-            destinations.extend(records.harvest_destination_rows(hid, self._destinations(c) or []))
-        insert_rows(Harvest, harvests, with_pk=True)
-        insert_rows(HarvestDestination, destinations)
+        harvests, destinations = staged if staged is not None else self.stage(items)
+        first = next_id(Harvest)  # inside the batch's write transaction: no one else inserts meanwhile
+        harvests.execute(add={"id": first})
+        destinations.execute(add={"harvest_id": first})
 
     def update(self, clean: dict[str, Any], prov: Prov) -> None:
         h = self.existing(prov["submission_id"])

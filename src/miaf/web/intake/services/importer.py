@@ -2,8 +2,14 @@
 
 Guarantees:
 
-* **One transaction per batch.** The batch row, the records, the ledger and the quarantine are written in
-  one ``transaction.atomic``; a crash or a ``kill -9`` half-way leaves the database as it was.
+* **One transaction per batch, held briefly.** The batch row, the records, the ledger and the quarantine are
+  written in one ``transaction.atomic``; a crash or a ``kill -9`` half-way leaves the database as it was.
+  The slow work happens before it, while other users keep writing: the file is read, each submission's
+  digest computed and its values checked, and the bulk path's rows built (adapted, keys counted from 0),
+  chunk by chunk into a spool file on disk (:class:`Spool`, so memory stays bounded). The write transaction
+  then replays the spool: it looks the ledger up again (what changed meanwhile is classified afresh, and a
+  submission checked as a duplicate before but not any more is checked then) and writes. On SQLite this is
+  what holds the single write lock (docs/forms.md, "Imports and concurrent edits").
 * **Good rows land, bad rows wait.** Each submission is validated in Python against the catalogue loaded
   once per batch. Valid new submissions are written in chunks under a savepoint (bulk inserts keep
   100,000 submissions within a minute); if the database refuses a chunk, the chunk is rolled back to its
@@ -17,8 +23,11 @@ Guarantees:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
+import pickle
+import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -27,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from miaf.web.accounts.models import Role
@@ -35,7 +45,7 @@ from miaf.web.audit.history import IMPORT, acting
 from miaf.web.catalogue.models import Species
 from miaf.web.intake.models import ImportBatch, ImportedSubmission, QuarantinedRow
 from miaf.web.intake.services import values as v
-from miaf.web.intake.services.fastinsert import fast_path_available, insert_rows
+from miaf.web.intake.services.fastinsert import Prepared, fast_path_available, prepare_rows
 from miaf.web.intake.services.handlers import HANDLERS, provenance
 from miaf.web.intake.services.parsers import Export, ExportError, Submission, read_export
 from miaf.web.intake.services.specs import FormSpec, Lookups, get_form, validate
@@ -138,6 +148,18 @@ def build_lookups(user: Any) -> Lookups:
 
 def check_columns(form: FormSpec, export: Export) -> None:
     missing = sorted(form.columns - export.main_columns)
+    if missing and any(" " in c.strip() for c in export.main_columns):
+        # XML names never hold spaces: headers with spaces are question labels (KoboToolbox's default
+        # "Labels" export, or a label-headed download from another tool). Say which setting to choose.
+        raise ImportRefused(
+            "El archivo usa las etiquetas de las preguntas como encabezados (la exportación predeterminada de "
+            "KoboToolbox). Vuelva a exportarlo en KoboToolbox → Datos → Descargas con «Formato de valores y "
+            "encabezados» = «Valores y encabezados XML» (Value and header format: XML values and headers), "
+            "«Incluir grupos en los encabezados» marcado y separador de grupos «/».",
+            "The file uses the question labels as headers (KoboToolbox's default export). Export it again in "
+            "KoboToolbox → Data → Downloads with “Value and header format” = “XML values and headers”, "
+            "“Include groups in headers” ticked and group separator “/”.",
+        )
     problems_es, problems_en = [], []
     if missing:
         problems_es.append(f"faltan las columnas {', '.join(missing)}")
@@ -149,7 +171,7 @@ def check_columns(form: FormSpec, export: Export) -> None:
                 problems_es.append(f"falta la tabla del grupo repetido «{name}» ({form.form_id}-{name}.csv u hoja {name})")
                 problems_en.append(f"the table of repeat group “{name}” is missing ({form.form_id}-{name}.csv or sheet {name})")
                 continue
-            lost = sorted({f.name for f in specs} - cols)
+            lost = sorted({f.name for f in specs if not f.added_in} - cols)
             if lost:
                 problems_es.append(f"al grupo repetido «{name}» le faltan {', '.join(lost)}")
                 problems_en.append(f"repeat group “{name}” lacks {', '.join(lost)}")
@@ -174,25 +196,97 @@ class _Seen:
     pk: None = None
 
 
+@dataclass
+class Staged:
+    """What staging learnt of one chunk: per submission ``(digest,)`` (a duplicate then) or ``(digest, clean,
+    reasons)``; and the bulk path's prepared rows for the submissions that looked new (``create_ids``)."""
+
+    checks: list[tuple[Any, ...]]
+    create_ids: list[str] | None = None
+    handler_rows: Any = None
+    ledger_rows: Prepared | None = None
+    ledger: dict[str, ImportedSubmission] | None = None  # the ledger rows read while staging
+    #: Spooled without the values of the submissions staged as creates (their rows are prepared already).
+    light: bool = False
+
+
+class _NeedFull(Exception):
+    """A light chunk cannot be written as staged: read its full record from the spool."""
+
+
+class Spool:
+    """Staged chunks pickled into a temporary file, read back once in order (memory stays bounded).
+
+    A chunk whose new submissions have prepared rows is written twice: in full, and light (those
+    submissions without their values, which the write no longer needs), so that the write transaction
+    unpickles little; the full record is read only when the light one cannot be used (:class:`_NeedFull`).
+    """
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile(prefix="miaf-import-")  # noqa: SIM115 - closed by close()
+        self.index: list[tuple[int, int | None]] = []  # per chunk: offset of the record to use, of the full one
+
+    def put(self, subs: list[Submission], staged: Staged) -> None:
+        full = self.file.tell()
+        pickle.dump((subs, staged), self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        if not staged.create_ids:
+            self.index.append((full, None))
+            return
+        stripped = set(staged.create_ids)
+        light_subs, light_checks = [], []
+        for s, check in zip(subs, staged.checks, strict=True):
+            if s.root_id in stripped and len(check) == 3:
+                s = dataclasses.replace(s, fields={}, repeats=None)
+                check = (check[0], None, [])
+            light_subs.append(s)
+            light_checks.append(check)
+        light = self.file.tell()
+        pickle.dump((light_subs, dataclasses.replace(staged, checks=light_checks, light=True)), self.file,
+                    protocol=pickle.HIGHEST_PROTOCOL)
+        self.index.append((light, full))
+
+    def _load(self, offset: int) -> tuple[list[Submission], Staged]:
+        self.file.seek(offset)
+        return pickle.load(self.file)  # noqa: S301 - our own file, written just before
+
+    def __iter__(self) -> Iterator[tuple[list[Submission], Staged, int | None]]:
+        for first, full in self.index:
+            yield (*self._load(first), full)
+
+    def full(self, offset: int) -> tuple[list[Submission], Staged]:
+        return self._load(offset)
+
+    def close(self) -> None:
+        self.file.close()
+
+
 class Runner:
     """One batch: classify each submission, write the good ones, quarantine the bad ones."""
 
-    def __init__(self, form: FormSpec, batch: ImportBatch, lookups: Lookups, user: Any, report: ImportReport,
-                 retry_row: QuarantinedRow | None = None) -> None:
+    def __init__(self, form: FormSpec, batch: ImportBatch | None, lookups: Lookups, user: Any, report: ImportReport,
+                 retry_row: QuarantinedRow | None = None, file_name: str = "") -> None:
         self.form, self.batch, self.lk, self.user, self.report = form, batch, lookups, user, report
+        self.file_name = batch.file_name if batch is not None else file_name[:255]
         self.handler = HANDLERS[form.name]
         self.now = timezone.now()
         self.seen: dict[str, ImportedSubmission] = {}
+        self.seen_keys: dict[str, ImportedSubmission] = {}  # submission, instance and source ids → seen entry
+        #: The ledger's fingerprint when staging began; the staged ledger reads are reused while it holds.
+        self.mark: tuple[Any, ...] | None = None
+        self.reuse_ledger = False
+        #: Whether a quarantined row of this form may wait for resolution (checked once inside the transaction).
+        self.any_waiting = True
         self.retry_row = retry_row
         pause = os.environ.get(PAUSE_ENV)
         self.pause_after = int(pause) if pause else None
 
     # ---------------------------------------------------------------- helpers
     def prov(self, sid: str) -> dict[str, Any]:
-        return provenance(self.batch.file_name, sid, self.user, self.now)
+        return provenance(self.file_name, sid, self.user, self.now)
 
     def quarantine(self, sub: Submission, reasons: list[dict[str, str]], existing: dict[str, list[QuarantinedRow]]) -> None:
         self.report.quarantined += 1
+        self.any_waiting = True
         if len(self.report.quarantine) < PREVIEW_REASONS:
             self.report.quarantine.append({"row": sub.row_number, "submission_id": sub.root_id, "reasons": reasons})
         raw = sub.raw()
@@ -227,46 +321,123 @@ class Runner:
                 "record": str(record) if record is not None else "", "matched_by": how}
 
     # ---------------------------------------------------------------- chunks
-    def run(self, subs: Iterator[Submission]) -> None:
+    def stage(self, subs: Iterator[Submission], spool: Spool) -> None:
+        """Before the write transaction: read, check and prepare every chunk into ``spool``."""
+        self.mark = self.ledger_mark()
         while True:
             chunk = list(islice(subs, CHUNK))
             if not chunk:
                 break
-            self.chunk(chunk)
+            spool.put(chunk, self.prepare(chunk))
+
+    def run(self, spool: Spool) -> None:
+        """Inside the write transaction: write the staged chunks."""
+        for chunk, pre, full in spool:
+            try:
+                self.chunk(chunk, pre)
+            except _NeedFull:
+                self.chunk(*spool.full(full))
             if self.pause_after is not None and self.report.rows >= self.pause_after:
                 Path(os.environ[PAUSE_FILE_ENV]).write_text(str(self.report.rows))
                 time.sleep(3600)
 
-    def chunk(self, subs: list[Submission]) -> None:
-        self.report.rows += len(subs)
+    def _remember(self, entry: ImportedSubmission | _Seen) -> None:
+        self.seen[entry.submission_id] = entry
+        for k in (entry.submission_id, entry.instance_id, entry.source_id):
+            if k:
+                self.seen_keys[k] = entry
+
+    def ledger_mark(self) -> tuple[Any, ...]:
+        """A fingerprint of this form's ledger: it changes when a row is added, deleted or saved."""
+        agg = ImportedSubmission.objects.filter(form=self.form.name).aggregate(
+            n=Count("id"), top=Max("id"), at=Max("updated_at"))
+        return agg["n"], agg["top"], agg["at"]
+
+    def _read_ledger(self, subs: list[Submission], stored: dict[str, ImportedSubmission] | None = None,
+                     ) -> tuple[set[str], set[str], dict[str, ImportedSubmission]]:
+        """The ledger rows the chunk's submissions may match: from the database (or ``stored``, what staging
+        read when the ledger has not changed since), then what this batch wrote."""
         keys = {k for s in subs for k in (s.root_id, s.deprecated_id, s.instance_id) if k}
         sources = {s.source_id for s in subs if s.source_id}
-        ledger: dict[str, ImportedSubmission] = {}
-        for entry in ImportedSubmission.objects.filter(form=self.form.name, submission_id__in=keys):
-            ledger[entry.submission_id] = entry
-        for entry in ImportedSubmission.objects.filter(form=self.form.name, instance_id__in=keys):
-            ledger.setdefault(entry.instance_id, entry)
-        if sources:
-            for entry in ImportedSubmission.objects.filter(form=self.form.name, source_id__in=sources):
-                ledger.setdefault(entry.source_id, entry)
-        for entry in self.seen.values():
-            for k in (entry.submission_id, entry.instance_id, entry.source_id):
-                if k in keys or k in sources:
-                    ledger[k] = entry
+        if stored is not None:
+            ledger = dict(stored)
+        else:
+            ledger = {}
+            for entry in ImportedSubmission.objects.filter(form=self.form.name, submission_id__in=keys):
+                ledger[entry.submission_id] = entry
+            for entry in ImportedSubmission.objects.filter(form=self.form.name, instance_id__in=keys):
+                ledger.setdefault(entry.instance_id, entry)
+            if sources:
+                for entry in ImportedSubmission.objects.filter(form=self.form.name, source_id__in=sources):
+                    ledger.setdefault(entry.source_id, entry)
+        for k in keys | sources:
+            entry = self.seen_keys.get(k)
+            if entry is not None and k in (entry.submission_id, entry.instance_id, entry.source_id):
+                ledger[k] = entry
+        return keys, sources, ledger
+
+    def _duplicate(self, s: Submission, entry: ImportedSubmission | None, dig: str) -> bool:
+        return entry is not None and self.retry_row is None and (
+            s.instance_id in entry.superseded_ids or same_content(entry.digest, dig))
+
+    def prepare(self, subs: list[Submission]) -> Staged:
+        """Digest and check each submission (not the ones the ledger already holds as they are), and build the
+        bulk path's rows for the submissions that look new. Reads only: the write transaction checks again."""
+        _, _, ledger = self._read_ledger(subs)
+        stored = {k: e for k, e in ledger.items() if e.pk is not None}
+        checks: list[tuple[Any, ...]] = []
+        creates: list[tuple[str, dict[str, Any], str, Submission]] = []
+        pending: set[str] = set()
+        for s in subs:
+            dig = digest(self.form, s)
+            entry = self._find(s, ledger)
+            if self._duplicate(s, entry, dig):
+                checks.append((dig,))
+                continue
+            clean, reasons = validate(self.form, s, self.lk)
+            checks.append((dig, clean, reasons))
+            if not reasons and entry is None and s.root_id not in pending:
+                pending.add(s.root_id)
+                creates.append((s.root_id, clean, dig, s))
+        staged = Staged(checks, ledger=stored)
+        if creates:
+            handler_rows = self.handler.stage([(clean, self.prov(sid)) for sid, clean, _, _ in creates])
+            if handler_rows is not None:
+                staged.create_ids = [sid for sid, *_ in creates]
+                staged.handler_rows = handler_rows
+                staged.ledger_rows = self._ledger_rows([(s, d) for _, _, d, s in creates], batch_id=0)
+        return staged
+
+    def _ledger_rows(self, items: list[tuple[Submission, str]], batch_id: int) -> Prepared:
+        return prepare_rows(ImportedSubmission, [
+            {"form": self.form.name, "submission_id": s.root_id, "instance_id": s.instance_id, "digest": d,
+             "superseded_ids": [], "batch_id": batch_id, "updated_at": self.now, "source_id": s.source_id}
+            for s, d in items])
+
+    def chunk(self, subs: list[Submission], pre: Staged | None = None) -> None:
+        """Classify and write one chunk. Raises :class:`_NeedFull` (having written nothing) when ``pre`` was
+        spooled light and the submissions to create are no longer those staged."""
+        dups = 0
+        reuse = pre is not None and pre.ledger is not None and self.reuse_ledger
+        keys, sources, ledger = self._read_ledger(subs, pre.ledger if reuse else None)
         learnt: list[ImportedSubmission] = []  # ledger rows imported before their source id was kept
         # A submission identical to the version already imported is a duplicate: it was validated when it
         # was imported, so it is not validated again (a re-import of a large file is mostly this case).
-        checked = []
-        for s in subs:
+        # The checks made while staging are reused; a submission staged as a duplicate that is not one any more
+        # (the ledger changed meanwhile) is checked now.
+        checked, digests = [], {}
+        for i, s in enumerate(subs):
+            early = pre.checks[i] if pre is not None else None
+            dig = early[0] if early is not None else digest(self.form, s)
+            digests[id(s)] = dig
             entry = self._find(s, ledger)
-            if entry is not None and self.retry_row is None and (
-                    s.instance_id in entry.superseded_ids or same_content(entry.digest, digest(self.form, s))):
-                self.report.duplicates += 1
+            if self._duplicate(s, entry, dig):
+                dups += 1
                 if s.source_id and not entry.source_id and entry.pk is not None and s.instance_id == entry.instance_id:
-                    entry.source_id = s.source_id
+                    entry.source_id, entry.updated_at = s.source_id, self.now
                     learnt.append(entry)
                 continue
-            checked.append((s, *validate(self.form, s, self.lk)))
+            checked.append((s, *(early[1:] if early is not None and len(early) == 3 else validate(self.form, s, self.lk))))
         bad_ids = [s.root_id for s, _, r in checked if r]
         waiting: dict[str, list[QuarantinedRow]] = {}
         if bad_ids and self.retry_row is None:
@@ -276,33 +447,40 @@ class Runner:
         creates: list[tuple[Submission, dict[str, Any], str]] = []
         updates: list[tuple[Submission, dict[str, Any], str, ImportedSubmission]] = []
         pending: set[str] = set()
+        bad: list[tuple[Submission, list]] = []
         for sub, clean, reasons in checked:
             entry = self._find(sub, ledger)
             if reasons:
                 if entry is not None and self.retry_row is None and sub.instance_id in (
                         entry.instance_id, *entry.superseded_ids):
                     # This very version was already dealt with (fixed by hand in quarantine, or older).
-                    self.report.duplicates += 1
+                    dups += 1
                 else:
-                    self.quarantine(sub, reasons, waiting)
+                    bad.append((sub, reasons))
                 continue
-            dig = digest(self.form, sub)
+            dig = digests[id(sub)]
             if entry is None and sub.root_id in pending:
-                self.report.duplicates += 1  # the same new submission twice in one file
+                dups += 1  # the same new submission twice in one file
                 continue
             if entry is None:
                 creates.append((sub, clean, dig))
                 pending.add(sub.root_id)
             elif sub.instance_id in entry.superseded_ids or same_content(entry.digest, dig):
-                self.report.duplicates += 1
+                dups += 1
             else:
                 updates.append((sub, clean, dig, entry))
+        if pre is not None and pre.light and pre.create_ids != [sub.root_id for sub, _, _ in creates]:
+            raise _NeedFull
+        self.report.rows += len(subs)
+        self.report.duplicates += dups
+        for sub, reasons in bad:
+            self.quarantine(sub, reasons, waiting)
         if learnt:
-            ImportedSubmission.objects.bulk_update(learnt, ["source_id"])
-        self.write_creates(creates, waiting)
+            ImportedSubmission.objects.bulk_update(learnt, ["source_id", "updated_at"])
+        self.write_creates(creates, waiting, pre)
         updated = [item[0].root_id for item in updates if self.write_update(*item, waiting=waiting)]
         done = [s.root_id for s, *_ in creates] + updated
-        if done:
+        if done and self.any_waiting:
             QuarantinedRow.objects.filter(batch__form=self.form.name, submission_id__in=done, resolved=False).update(
                 resolved=True, resolved_at=self.now)
 
@@ -310,25 +488,27 @@ class Runner:
         return ImportedSubmission(form=self.form.name, submission_id=sub.root_id, instance_id=sub.instance_id,
                                   digest=dig, batch=self.batch, source_id=sub.source_id)
 
-    def write_creates(self, creates: list[tuple[Submission, dict[str, Any], str]], waiting: dict) -> None:
+    def write_creates(self, creates: list[tuple[Submission, dict[str, Any], str]], waiting: dict,
+                      pre: Staged | None = None) -> None:
         if not creates:
             return
+        # The rows staged for this chunk are used when the new submissions are still the ones staged.
+        same = pre is not None and pre.create_ids == [s.root_id for s, _, _ in creates]
         try:
             with transaction.atomic():
-                self.handler.bulk_create([(clean, self.prov(sub.root_id)) for sub, clean, _ in creates])
+                self.handler.bulk_create([(clean, self.prov(sub.root_id)) for sub, clean, _ in creates],
+                                         staged=pre.handler_rows if same else None)
                 if fast_path_available():
-                    rows = [{"form": self.form.name, "submission_id": s.root_id, "instance_id": s.instance_id,
-                             "digest": d, "superseded_ids": [], "batch_id": self.batch.pk, "updated_at": self.now,
-                             "source_id": s.source_id}
-                            for s, _, d in creates]
-                    insert_rows(ImportedSubmission, rows)
+                    ledger_rows = pre.ledger_rows if same else None
+                    (ledger_rows or self._ledger_rows([(s, d) for s, _, d in creates], 0)).execute(
+                        add={"batch_id": self.batch.pk})
                     # Unsaved stand-ins for the ledger rows (write_update reloads one if it needs it).
-                    entries = [_Seen(r["submission_id"], r["instance_id"], d, source_id=r["source_id"])
-                               for r, (_, _, d) in zip(rows, creates, strict=True)]
+                    entries = [_Seen(s.root_id, s.instance_id, d, source_id=s.source_id) for s, _, d in creates]
                 else:
                     entries = ImportedSubmission.objects.bulk_create([self._ledger(s, d) for s, _, d in creates])
             self.report.imported += len(creates)
-            self.seen.update({e.submission_id: e for e in entries})
+            for e in entries:
+                self._remember(e)
             return
         except (v.Invalid, IntegrityError, DatabaseError, ValueError):
             pass  # the chunk was rolled back to its savepoint: find the refused rows one by one
@@ -339,7 +519,7 @@ class Runner:
                     entry = self._ledger(sub, dig)
                     entry.save()
                 self.report.imported += 1
-                self.seen[entry.submission_id] = entry
+                self._remember(entry)
             except v.Invalid as exc:
                 self.quarantine(sub, [v.reason("", exc)], waiting)
             except (IntegrityError, DatabaseError, ValueError) as exc:
@@ -370,7 +550,7 @@ class Runner:
             if note is not None:
                 self.report.updates.append(note)
             self.report.updated += 1
-            self.seen[entry.submission_id] = entry
+            self._remember(entry)
             return True
         except v.Invalid as exc:
             self.quarantine(sub, [v.reason("", exc)], waiting)
@@ -430,16 +610,24 @@ def import_files(paths: list[Path], form_name: str, *, user: Any = None, names: 
         })
     sha = sha256_of(paths)
     versions: set[str] = set()
+    runner = Runner(form, None, lookups, user, report, file_name=", ".join(names))
+    spool = Spool()
     try:
+        runner.stage(_versions(export.rows, versions), spool)  # no write transaction yet: others keep writing
         with transaction.atomic(), acting(user, IMPORT):  # history rows name the batch's user
             batch = _start_batch(form, ", ".join(names), sha, user, imported_by, export.format)
             report.batch_id = batch.pk
-            Runner(form, batch, lookups, user, report).run(_versions(export.rows, versions))
+            runner.batch = batch
+            runner.reuse_ledger = runner.ledger_mark() == runner.mark  # nothing imported meanwhile
+            runner.any_waiting = QuarantinedRow.objects.filter(batch__form=form.name, resolved=False).exists()
+            runner.run(spool)
             _finish(batch, report, versions)
             if dry_run:
                 raise _Rollback
     except _Rollback:
         report.batch_id = None
+    finally:
+        spool.close()
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 

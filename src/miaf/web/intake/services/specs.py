@@ -57,6 +57,8 @@ class FieldSpec:
     max_length: int | None = None
     not_future: bool = False
     relevant: Callable[[dict[str, Any]], bool] | None = None
+    #: The form version that added the question: exports of older versions lack its column (read as blank).
+    added_in: str = ""
 
 
 @dataclass(frozen=True)
@@ -193,8 +195,10 @@ def check_harvest(clean: dict[str, Any], lk: Lookups) -> list[tuple[str, v.Inval
     if total is not None:
         out.append(("sales", v.Invalid("split_exceeds_harvest", total=total, harvest=clean["quantity_kg"])))
     for i, s in enumerate(sales, start=1):
-        if rules.is_sale(s["destination"]) and s["price_mxn_kg"] is None:
-            out.append((f"sales[{i}]/price_mxn_kg", v.Invalid("sale_needs_price")))
+        problem = rules.sale_price_problem(s["destination"], s["price_mxn_kg"])
+        if problem is not None:
+            code = "sale_needs_price" if problem == "missing" else "sale_price_zero"
+            out.append((f"sales[{i}]/price_mxn_kg", v.Invalid(code)))
     return out
 
 
@@ -306,7 +310,7 @@ FORMS: dict[str, FormSpec] = {
         check=check_economy,
     ),
     "harvest": FormSpec(
-        "harvest", "miaf_harvest", ("2025061001",),
+        "harvest", "miaf_harvest", ("2025061001", "2026120501"),
         fields=(
             F("family", "family", True), F("plot", "plot", True), F("crop", "species", True),
             F("harvested_on", "date", True, not_future=True),
@@ -318,6 +322,9 @@ FORMS: dict[str, FormSpec] = {
             F("price_mxn_kg", "decimal", False, *LIMITS["price"], relevant=_is_sale),
             F("buyer", "text", False, max_length=160, relevant=_is_sale),
             F("paid_on", "date", False, relevant=_is_sale),
+            F("transport_mxn_kg", "decimal", False, *LIMITS["price"], relevant=_is_sale, added_in="2026120501"),
+            F("quality_discount_pct", "decimal", False, Decimal("0"), Decimal("100"), relevant=_is_sale,
+              added_in="2026120501"),
         )},
         check=check_harvest,
     ),

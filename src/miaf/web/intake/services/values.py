@@ -79,6 +79,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Destinations add up to {total} kg, more than the {harvest} kg harvested.",
     ),
     "sale_needs_price": ("Una venta necesita su precio por kg.", "A sale needs its price per kg."),
+    "sale_price_zero": ("El precio de una venta debe ser mayor que cero.", "A sale's price must be more than zero."),
     "category_kind": (
         "La categoría «{value}» no corresponde a un {kind_es}.", "Category “{value}” does not match an {kind_en}."
     ),

@@ -151,6 +151,12 @@
         drawRectangle: true, drawPolygon: true, editMode: true, dragMode: true, removalMode: true
       });
       map.pm.setPathOptions(PLOT_STYLE);
+      // Geoman's toolbar buttons are links with only an icon: name each after its (translated) title so
+      // screen readers and voice control can find them.
+      el.querySelectorAll(".leaflet-pm-toolbar .button-container").forEach(function (box) {
+        var button = box.querySelector(".leaflet-buttons-control-button");
+        if (button && box.title) { button.setAttribute("aria-label", box.title); }
+      });
       map.on("pm:create", function (e) { adopt(e.layer); });
       map.on("pm:remove", function (e) {
         if (e.layer === current) { current = null; write(); }

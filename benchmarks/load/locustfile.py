@@ -1,0 +1,126 @@
+"""Locust scenario for the load test (issue 14, item 9): the demo's logins browse the app as people do.
+
+Run by ``benchmarks/load/run_load.py`` (which starts the app, samples the ids each login may open into the
+JSON file named by ``MIAF_LOAD_IDS`` and reads locust's CSV); loopback only. Three kinds of user, each logged in
+through the login form with the demo password:
+
+* coordinator (weight 2): home, family list pages, family pages, plot list and plot pages, the dashboard,
+  the API's family and plot lists, a family and the indicators;
+* promoter (weight 2): the same over the families of her groups;
+* analyst (weight 1): the dashboard, the API's indicators and statistics, the home page (no personal data).
+
+Every response other than 2xx counts as a failure; a user waits 1–3 s between requests (think time).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+
+from locust import HttpUser, between, task
+
+IDS: dict[str, dict[str, list[int]]] = json.loads(open(os.environ["MIAF_LOAD_IDS"]).read())  # noqa: SIM115
+PASSWORD = os.environ.get("MIAF_LOAD_PASSWORD", "milpa2011")
+
+
+class DemoUser(HttpUser):
+    abstract = True
+    wait_time = between(1, 3)
+    username = ""
+
+    def on_start(self) -> None:
+        self.client.get("/accounts/login/", name="/accounts/login/ [GET]")
+        token = self.client.cookies.get("csrftoken", "")
+        with self.client.post("/accounts/login/", name="/accounts/login/ [POST]", allow_redirects=False,
+                              data={"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+                              catch_response=True) as r:
+            if r.status_code != 302:
+                r.failure(f"login of {self.username} failed: {r.status_code}")
+        self.ids = IDS[self.username]
+
+    def pick(self, kind: str) -> int:
+        return random.choice(self.ids[kind])
+
+    def list_page(self) -> int:
+        return random.randint(1, max(1, self.ids["pages"][0]))
+
+    def get(self, path: str, name: str) -> None:
+        self.client.get(path, name=name)
+
+
+class Browsing(DemoUser):
+    """Shared tasks of the coordinator and the promoter (people with personal-data rights)."""
+
+    abstract = True
+
+    @task(2)
+    def home(self) -> None:
+        self.get("/", "/")
+
+    @task(3)
+    def family_list(self) -> None:
+        self.get(f"/familias/?page={self.list_page()}", "/familias/?page=N")
+
+    @task(4)
+    def family(self) -> None:
+        self.get(f"/familias/{self.pick('families')}/", "/familias/ID/")
+
+    @task(2)
+    def plot_list(self) -> None:
+        self.get(f"/parcelas/?page={self.list_page()}", "/parcelas/?page=N")
+
+    @task(3)
+    def plot(self) -> None:
+        self.get(f"/parcelas/{self.pick('plots')}/", "/parcelas/ID/")
+
+    @task(2)
+    def dashboard(self) -> None:
+        self.get("/tablero/", "/tablero/")
+
+    @task(2)
+    def api_families(self) -> None:
+        self.get(f"/api/v1/families?page={self.list_page()}", "/api/v1/families?page=N")
+
+    @task(1)
+    def api_family(self) -> None:
+        self.get(f"/api/v1/families/{self.pick('families')}", "/api/v1/families/ID")
+
+    @task(2)
+    def api_plots(self) -> None:
+        self.get(f"/api/v1/plots?page={self.list_page()}", "/api/v1/plots?page=N")
+
+    @task(1)
+    def api_indicators(self) -> None:
+        self.get("/api/v1/indicators", "/api/v1/indicators")
+
+
+class Coordinator(Browsing):
+    weight = 2
+    username = "coordinadora"
+
+
+class Promoter(Browsing):
+    weight = 2
+    username = "promotor"
+
+
+class Analyst(DemoUser):
+    weight = 1
+    username = "analista"
+
+    @task(1)
+    def home(self) -> None:
+        self.get("/", "/")
+
+    @task(3)
+    def dashboard(self) -> None:
+        self.get("/tablero/", "/tablero/")
+
+    @task(2)
+    def api_indicators(self) -> None:
+        self.get("/api/v1/indicators", "/api/v1/indicators")
+
+    @task(2)
+    def api_stats(self) -> None:
+        self.get("/api/v1/stats", "/api/v1/stats")

@@ -1,0 +1,144 @@
+"""Load test of the running app (issue 14, item 9): gunicorn + the demo database + locust, loopback only.
+
+    .venv/bin/python benchmarks/load/run_load.py [--database-url postgres://postgres@127.0.0.1:5432/miaf_load]
+        [--users 20] [--run-time 5m] [--workers 3] [--port 8765] [--out /tmp/miaf_load/run]
+        [--terminate-backends-at SECONDS]
+
+The database must already hold the demo (``DATABASE_URL=… miaf manage migrate && DATABASE_URL=… miaf demo
+--families 100000``, with ``MIAF_DEMO_DATABASE=true``); this script never creates or drops a database. It
+
+1. samples, for each demo login, the families and plots it may open (through the app's own scoping),
+2. starts ``miaf serve`` (gunicorn, production settings, a random secret key, loopback only),
+3. runs locust headless (``benchmarks/load/locustfile.py``) with ``--csv`` into ``--out``,
+4. optionally terminates the app's database connections (``pg_terminate_backend`` on the database's own
+   backends, PostgreSQL only) after ``--terminate-backends-at`` seconds, to show the app recovers by itself,
+5. prints requests/s, p50/p95/p99 and failures, overall and for the slowest endpoints, and stops the server.
+
+The figures are written by hand to docs/benchmarks/load.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PY = sys.executable
+SAMPLE = """
+import json, sys, django
+django.setup()
+from django.contrib.auth import get_user_model
+from miaf.web.accounts.scoping import families_for, plots_for
+out = {}
+for name in ("coordinadora", "promotor", "analista"):
+    user = get_user_model().objects.get(username=name)
+    fams = list(families_for(user).order_by("?").values_list("pk", flat=True)[:500])
+    plots = list(plots_for(user).order_by("?").values_list("pk", flat=True)[:500])
+    n = families_for(user).count()
+    out[name] = {"families": fams or [0], "plots": plots or [0], "pages": [max(1, min(20, n // 50))], "count": [n]}
+json.dump(out, open(sys.argv[1], "w"))
+"""
+
+
+def wait_up(url: str, timeout: float = 600) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:  # noqa: S310 - loopback
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(1)
+    raise SystemExit(f"the app did not answer {url} within {timeout:.0f} s")
+
+
+def terminate_backends(database_url: str, at: float, log: list[str]) -> None:
+    time.sleep(at)
+    name = database_url.rsplit("/", 1)[-1].split("?")[0]
+    sql = ("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+           f"WHERE datname = '{name}' AND pid <> pg_backend_pid()")
+    base = database_url.rsplit("/", 1)[0] + "/postgres"
+    done = subprocess.run(["psql", base, "-Atc", sql], capture_output=True, text=True)
+    log.append(f"{time.strftime('%H:%M:%S')} terminated {done.stdout.strip() or done.stderr.strip()} backends of {name}")
+
+
+def summary(prefix: Path) -> str:
+    rows = list(csv.DictReader(open(f"{prefix}_stats.csv")))  # noqa: SIM115
+    lines = ["| endpoint | requests | failures | req/s | median [ms] | p95 [ms] | p99 [ms] | max [ms] |",
+             "|---|---|---|---|---|---|---|---|"]
+    def line(r: dict) -> str:
+        return (f"| {r['Name']} | {int(r['Request Count']):,} | {int(r['Failure Count']):,} | "
+                f"{float(r['Requests/s']):.2f} | {r['50%']} | {r['95%']} | {r['99%']} | {float(r['Max Response Time']):.0f} |")
+    agg = [r for r in rows if r["Name"] == "Aggregated"]
+    rest = sorted((r for r in rows if r["Name"] != "Aggregated"), key=lambda r: -float(r["95%"] or 0))
+    return "\n".join([*lines, *(line(r) for r in rest), *(line(r).replace(r["Name"], "**all**") for r in agg)])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/miaf_load")
+    ap.add_argument("--users", type=int, default=20)
+    ap.add_argument("--spawn-rate", type=float, default=2)
+    ap.add_argument("--run-time", default="5m")
+    ap.add_argument("--workers", type=int, default=3)
+    ap.add_argument("--port", type=int, default=0, help="default: a free port")
+    ap.add_argument("--out", type=Path, default=Path("/tmp/miaf_load/run"))
+    ap.add_argument("--var-dir", type=Path, default=Path("/tmp/miaf_load/var"))
+    ap.add_argument("--terminate-backends-at", type=float, default=None)
+    opts = ap.parse_args()
+    opts.out.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "DATABASE_URL": opts.database_url, "MIAF_VAR_DIR": str(opts.var_dir),
+           "DJANGO_SETTINGS_MODULE": "miaf.web.settings", "MIAF_SECRET_KEY": secrets.token_urlsafe(50),
+           "MIAF_ALLOWED_HOSTS": "127.0.0.1,localhost", "MIAF_DEMO_DATABASE": "true", "MIAF_DEBUG": "false"}
+    env.pop("MIAF_TESTING", None)
+    if not opts.port:
+        with socket.socket() as sock:  # a free port (others may serve on the usual ones)
+            sock.bind(("127.0.0.1", 0))
+            opts.port = sock.getsockname()[1]
+    ids = opts.out / "ids.json"
+    subprocess.run([PY, "-c", SAMPLE, str(ids)], env=env, check=True, cwd=ROOT)
+    counts = {k: v["count"][0] for k, v in json.loads(ids.read_text()).items()}
+    print(f"families in reach: {counts}", flush=True)
+    server = subprocess.Popen([PY, "-m", "miaf.cli", "serve", "--host", "127.0.0.1", "--port", str(opts.port),
+                               "--workers", str(opts.workers), "--no-migrate"], env=env, cwd=ROOT,
+                              stdout=open(opts.out / "server.log", "w"), stderr=subprocess.STDOUT,  # noqa: SIM115
+                              start_new_session=True)
+    log: list[str] = []
+    try:
+        host = f"http://127.0.0.1:{opts.port}"
+        wait_up(f"{host}/healthz")
+        if server.poll() is not None:
+            raise SystemExit(f"the server exited ({server.returncode}); is port {opts.port} taken? see server.log")
+        print(f"serving at {host}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
+        if opts.terminate_backends_at is not None:
+            threading.Thread(target=terminate_backends, args=(opts.database_url, opts.terminate_backends_at, log),
+                             daemon=True).start()
+        prefix = opts.out / "locust"
+        t0 = time.time()
+        subprocess.run([PY, "-m", "locust", "-f", str(Path(__file__).with_name("locustfile.py")), "--headless",
+                        "-u", str(opts.users), "-r", str(opts.spawn_rate), "-t", opts.run_time, "--host", host,
+                        "--csv", str(prefix), "--only-summary"],
+                       env={**os.environ, "MIAF_LOAD_IDS": str(ids)}, cwd=ROOT, check=False)
+        print(f"\nlocust ran {time.time() - t0:.0f} s; load average at the end {os.getloadavg()[0]:.1f}")
+        print(*log, sep="\n")
+        print(summary(prefix))
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)  # the gunicorn we started (its own session)
+        server.wait(timeout=60)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

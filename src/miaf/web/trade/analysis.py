@@ -1,0 +1,133 @@
+"""Side-selling of a set of working groups: shares, the effective value of each channel, the share explained by
+cash need and the what-ifs, from :func:`miaf.web.trade.sales.load_sales` and :mod:`miaf.economics.sidesell`
+(the one formula: :func:`~miaf.economics.sidesell.effective_value`). No HTTP here.
+
+Aggregates shown to a role without personal-data rights (analysts) and in the evidence report keep only the
+groups (and the whole selection) with at least ``k_min_families`` families with sales
+(:mod:`miaf.web.core.disclosure`, the same k as the other aggregates and the anonymised exports); smaller ones are listed as suppressed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+
+from miaf.economics.sidesell import analyse_side_selling, what_if
+from miaf.params import load_parameters
+
+from .sales import CHANNELS, SalesTable, load_sales
+
+
+def min_families() -> int:
+    """The smallest number of families an aggregate may describe (:func:`miaf.web.core.disclosure.k_min`)."""
+    from miaf.web.core.disclosure import k_min
+
+    return k_min()
+
+
+@dataclass
+class Assumptions:
+    """Everything the side-selling page lets the user change, as fractions and months."""
+
+    deficit_rate: float  # [fraction month⁻¹] the family's implicit rate in a deficit month
+    normal_rate: float  # [fraction month⁻¹] otherwise
+    organisation_rate: float  # [fraction month⁻¹] the organisation's cost of working capital
+    advance_share: float  # [fraction of price] paid at delivery in the advance what-if
+    delay_months: float  # [month] payment delay in the faster-payment what-if
+    price_change: float  # [fraction] change of the organisation's price in the price what-if
+    deficit_relief: float  # [fraction] deficit months removed by diversification
+
+    @classmethod
+    def defaults(cls) -> Assumptions:
+        econ, pages, trade = (load_parameters(n) for n in ("economics", "economy_pages", "trade"))
+        return cls(deficit_rate=float(econ["moneylender_rate_month"]), normal_rate=float(econ["no_deficit_rate_month"]),
+                   organisation_rate=float(econ["organisation_credit_rate_month"]),
+                   advance_share=float(pages["whatif_advance_share"]), delay_months=float(pages["whatif_delay_months"]),
+                   price_change=float(trade["whatif_price_change"]),
+                   deficit_relief=float(trade["whatif_deficit_relief"]))
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+SCENARIOS = ("advance", "delay", "price", "diversification")
+
+
+def _whatifs(table: SalesTable, a: Assumptions) -> dict[str, dict]:
+    common = {"deficit_rate": a.deficit_rate, "normal_rate": a.normal_rate, "organisation_rate": a.organisation_rate}
+    runs = {
+        "advance": what_if(table.sales, advance_share=a.advance_share, **common),
+        "delay": what_if(table.sales, delay_months=a.delay_months, **common),
+        "price": what_if(table.sales, price_change=a.price_change, **common),
+        "diversification": what_if(table.sales, deficit_relief=a.deficit_relief, **common),
+    }
+    return {k: r.to_dict() for k, r in runs.items()}
+
+
+def _channels(table: SalesTable, v_org: np.ndarray, v_int: np.ndarray) -> list[dict]:
+    """Per channel: kg, share of the kg sold, mean price received and mean effective value [MXN/kg]."""
+    a = table.sales.arrays()
+    received = np.where(a["intermediary"], a["int_price"], a["org_price"])
+    value = np.where(a["intermediary"], v_int, v_org)
+    frame = pd.DataFrame({"channel": table.channel, "kg": a["kg"], "paid": a["kg"] * received,
+                          "value": a["kg"] * value})
+    total = float(frame.kg.sum())
+    sums = frame.groupby("channel")[["kg", "paid", "value"]].sum()
+    out = []
+    for ch in CHANNELS:
+        if ch not in sums.index:
+            continue
+        kg = float(sums.loc[ch, "kg"])
+        out.append({"channel": ch, "kg": kg, "share": kg / total if total else None,
+                    "price_mxn_kg": float(sums.loc[ch, "paid"]) / kg, "effective_value_mxn_kg": float(sums.loc[ch, "value"]) / kg})
+    return out
+
+
+def side_selling(group_ids: Iterable[int], year: int | None = None, assumptions: Assumptions | None = None,
+                 personal: bool = False) -> dict:
+    """Side-selling of the families now in ``group_ids`` (sales of ``year``, or all years).
+
+    Returns a JSON-ready dict: ``n_sales``, ``n_families``, ``overall`` (the model's summary with
+    ``share_outside`` and the channels), ``groups`` (with ``n_families`` and ``suppressed``), ``whatifs``,
+    ``assumptions``, ``fills`` (how the organisation's offer was found) and, when ``personal``, ``families``.
+    With ``personal`` False every aggregate of fewer than :func:`min_families` families is suppressed.
+    """
+    a = assumptions or Assumptions.defaults()
+    k = min_families()
+    table = load_sales(group_ids, year)
+    out: dict = {"n_sales": len(table), "assumptions": a.to_dict(), "k_min_families": k, "excluded": table.excluded,
+                 "year": year}
+    if not len(table):
+        return out | {"n_families": 0, "overall": None, "groups": [], "whatifs": {}, "families": [], "fills": {}}
+    result = analyse_side_selling(table.sales, deficit_rate=a.deficit_rate, normal_rate=a.normal_rate)
+    fam = np.asarray(table.sales.family_id)
+    grp = np.asarray(table.sales.group_id)
+    n_fam = int(np.unique(fam).size)
+    fams_per_group = pd.Series(fam).groupby(grp).nunique().to_dict()
+    hidden = not personal and n_fam < k
+    overall = None if hidden else {
+        **result.overall, "share_outside": result.overall["share_intermediary"],
+        "channels": _channels(table, result.value_organisation, result.value_intermediary),
+        "value_organisation_offer_mxn_kg": float(np.average(result.value_organisation, weights=table.sales.kg)),
+        "value_outside_offer_mxn_kg": float(np.average(result.value_intermediary, weights=table.sales.kg)),
+        "deficit_unknown_sales": int(sum(1 for x in table.in_deficit_known if not x)),
+    }
+    whatifs = {} if hidden else _whatifs(table, a)
+    groups = []
+    for row in result.by_group:
+        g = int(row["group_id"])
+        n = int(fams_per_group.get(g, 0))
+        small = not personal and n < k
+        groups.append({"group_id": g, "n_families": n, "suppressed": small,
+                       **({} if small else {**row, "share_outside": row["share_intermediary"]})})
+    for key, run in whatifs.items():
+        run["by_group"] = [r for r in run["by_group"]
+                           if personal or fams_per_group.get(int(r["group_id"]), 0) >= k]
+        whatifs[key] = run
+    fills = pd.Series(table.org_price_source).value_counts().to_dict()
+    return out | {"n_families": n_fam, "overall": overall, "groups": groups, "whatifs": whatifs,
+                  "families": [r | {"share_outside": r["share_intermediary"]} for r in result.by_family] if personal else [],
+                  "fills": {str(key): int(v) for key, v in fills.items()}, "suppressed_all": hidden}
