@@ -34,6 +34,8 @@ __all__ = [
 BLOCK = 4096
 #: Most strata a population table may have.
 MAX_STRATA = 5_000
+#: Longest cell of a population CSV [characters] (a stratum name or a species list is far shorter).
+MAX_CELL_CHARS = 10_000
 #: Most simulated units of one run (the whole of Mexico is 5.5 million family farms).
 MAX_UNITS = 20_000_000
 #: Largest population file read [bytes].
@@ -192,6 +194,11 @@ def load_population(path: str | Path) -> Population:
                 reader = csv.DictReader(fh)
                 records = []
                 for rec in reader:
+                    # The csv module's own cell limit is process-wide state that other code may raise:
+                    # bound the cells here, whatever it is.
+                    if any(isinstance(v, str) and len(v) > MAX_CELL_CHARS for v in rec.values()) or any(
+                            len(k) > MAX_CELL_CHARS for k in rec if isinstance(k, str)):
+                        raise csv.Error(f"a cell longer than {MAX_CELL_CHARS:,} characters")
                     records.append(rec)
                     if len(records) > MAX_STRATA:
                         raise PopulationError(f"{path.name}: more than {MAX_STRATA} strata")
