@@ -17,7 +17,7 @@ from ninja.responses import Status
 from miaf.web.accounts.models import Role
 from miaf.web.accounts.scoping import groups_for, plots_for, require_personal_data, role_of
 from miaf.web.api.errors import FieldError
-from miaf.web.api.schemas import MAX_ID, responses
+from miaf.web.api.schemas import MAX_ID, Payload, responses
 from miaf.web.market import services
 from miaf.web.market.models import Buyer, BuyerKind, Demand
 
@@ -135,7 +135,7 @@ def track(request: HttpRequest, organisation: int | None = None, municipality: i
 
 
 # ---------------------------------------------------------------------------------------------- buyers
-class BuyerIn(Schema):
+class BuyerIn(Payload):
     name: str = Field(..., min_length=1, max_length=160)
     kind: BuyerKind
     contact_name: str = Field("", max_length=160)
@@ -156,7 +156,7 @@ class BuyerOut(BuyerIn):
     organisation: int = Field(..., alias="organisation_id")
 
 
-class DemandIn(Schema):
+class DemandIn(Payload):
     product: str = Field(..., max_length=40, description="Species code.")
     quantity_kg: Decimal = Field(..., gt=0, max_digits=12, decimal_places=1)
     months: list[int] = Field(..., min_length=1, max_length=12)
