@@ -1,7 +1,8 @@
 """Offer calendar of 100,000 synthetic MIAF-D plots (science layer), and optionally the pages over a demo database.
 
 Run: .venv/bin/python benchmarks/bench_market_offer.py [--plots 100000] [--draws 400]
-     DATABASE_URL=sqlite:////path/demo.sqlite3 .venv/bin/python benchmarks/bench_market_offer.py --pages
+     DATABASE_URL=sqlite:////path/demo.sqlite3 .venv/bin/python benchmarks/bench_market_offer.py --pages \
+         [--requests 20] [--only side-selling]     (offer, matching and side-selling pages, cold and warm)
 """
 
 from __future__ import annotations
@@ -58,7 +59,10 @@ def science(plots: int, draws: int) -> None:
     print(f"| income calendar 10 years x 12 months per group | {time.perf_counter() - t:.2f} | - |")
 
 
-def pages() -> None:
+def pages(requests: int = 20, only: str = "") -> None:
+    """Warm p50/p95 of the market and side-selling pages (Django test client, full middleware and templates).
+
+    Each page is requested once first (the cold computation, timed and reported), then ``requests`` times."""
     from benchtools import percentile, setup_django_for_bench
 
     setup_django_for_bench()
@@ -66,41 +70,51 @@ def pages() -> None:
     from django.test import Client
     from django.urls import reverse
 
-    from miaf.web.market import services
     from miaf.web.market.models import Demand
     from miaf.web.market.queries import offer_table
     from miaf.web.registry.models import Family
 
-    user = get_user_model().objects.filter(profile__role="coordinator").first() or \
-        get_user_model().objects.filter(is_superuser=True).first()
+    users = get_user_model().objects
+    coordinator = users.filter(profile__role="coordinator").first() or users.filter(is_superuser=True).first()
+    analyst = users.filter(profile__role="analyst").first()
     t = time.perf_counter()
     table = offer_table(Family.objects.all())
     t_load = time.perf_counter() - t
-    t = time.perf_counter()
-    services.compute_offer(user)
-    t_offer = time.perf_counter() - t
-    print(f"{Family.objects.count():,} families, {table.n_plots:,} MIAF-D plots, {len(table.rows):,} rows\n")
-    print("| step | time [s] |")
-    print("|---|---|")
-    print(f"| offer_table (database to rows) | {t_load:.2f} |")
-    print(f"| compute_offer (rows + forecast, total) | {t_offer:.2f} |")
-    client = Client()
-    client.force_login(user)
+    print(f"{Family.objects.count():,} families, {table.n_plots:,} MIAF-D plots, {len(table.rows):,} offer rows; "
+          f"coordinator {coordinator.username}; offer_table (database to rows, cold) {t_load:.2f} s\n")
     demand = Demand.objects.order_by("pk").first()
-    urls = [reverse("market:offer"), reverse("market:offer") + "?by=group", reverse("market:buyer_list")]
+    offer = reverse("market:offer")
+    side = reverse("trade:sidesell")
+    cases = [(coordinator, offer, "offer calendar"), (coordinator, offer + "?by=group", "offer by group"),
+             (coordinator, offer + "?by=group&page=10", "offer by group, page 10"),
+             (coordinator, reverse("market:buyer_list"), "buyers")]
     if demand:
-        urls.append(reverse("market:demand_match", args=[demand.pk]))
-    print("\n| page | p50 [ms] | p95 [ms] | target p95 [ms] |")
-    print("|---|---|---|---|")
-    for url in urls:
-        client.get(url)
+        cases.append((coordinator, reverse("market:demand_match", args=[demand.pk]), "demand matching"))
+    cases += [(coordinator, side, "side-selling, whole programme"),
+              (coordinator, side + "?page=5&fpage=100", "side-selling, whole programme, pages 5 and 100"),
+              (coordinator, side + "?advance_pct=30&delay_months=1", "side-selling, what-if edited")]
+    if analyst:
+        cases.append((analyst, side, "side-selling, analyst"))
+    print(f"| page | cold [ms] | warm p50 [ms] | warm p95 [ms] | target p95 [ms] | HTML [kB] |  ({requests} warm "
+          "requests)")
+    print("|---|---|---|---|---|---|")
+    for user, url, label in cases:
+        if only and only not in label:
+            continue
+        client = Client()
+        client.force_login(user)
+        t = time.perf_counter()
+        r = client.get(url)
+        cold = (time.perf_counter() - t) * 1000
+        assert r.status_code == 200, (url, r.status_code)
         times = []
-        for _ in range(10):
+        for _ in range(requests):
             t = time.perf_counter()
             r = client.get(url)
             times.append((time.perf_counter() - t) * 1000)
             assert r.status_code == 200, (url, r.status_code)
-        print(f"| {url} | {percentile(times, 0.5):.0f} | {percentile(times, 0.95):.0f} | 300 |")
+        print(f"| {label} (`{url}`) | {cold:,.0f} | {percentile(times, 0.5):,.0f} | {percentile(times, 0.95):,.0f} "
+              f"| 300 | {len(r.content) / 1000:,.0f} |", flush=True)
 
 
 def main() -> None:
@@ -108,9 +122,11 @@ def main() -> None:
     ap.add_argument("--plots", type=int, default=100_000)
     ap.add_argument("--draws", type=int, default=400)
     ap.add_argument("--pages", action="store_true", help="time the pages over the database of DATABASE_URL")
+    ap.add_argument("--requests", type=int, default=20, help="warm requests per page (--pages)")
+    ap.add_argument("--only", default="", help="only the pages whose label contains this text (--pages)")
     args = ap.parse_args()
     if args.pages:
-        pages()
+        pages(args.requests, args.only)
     else:
         science(args.plots, args.draws)
 

@@ -143,6 +143,9 @@ def _fresh_dashboard_store():
     caches["dashboard"].clear()
     caches["throttle"].clear()  # failed-login counters: one test's wrong passwords never lock out the next
     clear_local()
+    from miaf.web.core import memo
+
+    memo.clear()  # the market and trade results kept in process memory
     yield
 
 
@@ -156,3 +159,32 @@ def spawned(settings, monkeypatch):  # noqa: ANN001, ANN201
     jobs: list = []
     monkeypatch.setattr(builds, "spawn", lambda name, fn: jobs.append(fn))
     return jobs
+
+
+# Fixtures through which a test reaches a database (pytest-django's, and the projects' own that build a database
+# outside the test transaction). Under MIAF_DATABASE_TESTS_ONLY=true (CI's PostgreSQL pass) only the tests that
+# reach a database run: the rest (science, forms, CLI on files) never touch one and already ran on SQLite.
+_DATABASE_FIXTURES = {"db", "transactional_db", "django_db_blocker", "live_server", "fault_db", "two_postgres_databases"}
+
+
+def pytest_collection_modifyitems(config, items):  # noqa: ANN001, ANN201
+    # Never reorder here: pytest-django runs the tests that flush the database (transactional, live server) after
+    # the others, and xdist's default "load" scheduling keeps that order on each worker.
+    if os.environ.get("MIAF_DATABASE_TESTS_ONLY", "").lower() not in {"1", "true", "yes"}:
+        return
+    keep, drop = [], []
+    for item in items:
+        reaches = bool(_DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))) or item.get_closest_marker("django_db")
+        (keep if reaches else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@pytest.fixture(autouse=True)
+def _no_language_left_active():  # noqa: ANN202
+    """A request in English leaves English active in the thread; each test starts from the default language."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

@@ -9,7 +9,8 @@ import sys
 import pytest
 
 SCIENCE = ["miaf.design", "miaf.economics", "miaf.household", "miaf.environment", "miaf.indicators", "miaf.params",
-           "miaf.geo", "miaf.limits", "miaf.history", "miaf.design.cli", "miaf.economics.cli", "miaf.environment.cli"]
+           "miaf.geo", "miaf.limits", "miaf.history", "miaf.design.cli", "miaf.economics.cli", "miaf.environment.cli",
+           "miaf.scaleup", "miaf.scaleup.run", "miaf.scaleup.cli"]
 
 
 @pytest.mark.parametrize("module", SCIENCE)

@@ -137,10 +137,14 @@ def published_section() -> list[str]:
 
 
 def estimates_section() -> list[str]:
+    from miaf.design import replanting_share
+
     econ = load_parameters("economics")
-    est = sorted(k for k, r in econ.items() if r.tag == "estimate")
-    return ["### Still estimates (economics.csv rows tagged `estimate`)", "",
-            ", ".join(f"`{k}`" for k in est) + ".", "",
+    est = [f"`{k}`" for k in sorted(k for k, r in econ.items() if r.tag == "estimate")]
+    share = replanting_share()  # the economics reads it from design.csv (one row, issue 16)
+    est += [f"`{share.key}` (design.csv, {share.value:g})"] if share.tag == "estimate" else []
+    return ["### Still estimates (economics.csv rows tagged `estimate`, and the design.csv row the economics reads)",
+            "", ", ".join(est) + ".", "",
             "No MIAF establishment cost, labour budget or yield-by-age series from a primary source was available "
             "(miaf-domain §4 GAP; the CIMMYT file DAT-Oaxaca-MIAF.xlsx, hdl:11529/10548616, would be the reference "
             "and is not in the project). The records' payback and NPV inherit these defaults wherever a plot's "

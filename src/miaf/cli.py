@@ -22,8 +22,11 @@ COMMAND_MODULES: tuple[str, ...] = (
     "miaf.web.api.cli",
     "miaf.web.exports.cli",
     "miaf.web.evidence.cli",
+    "miaf.web.scaleup.cli",
     "miaf.web.process.cli",
     "miaf.web.backup.cli",
+    "miaf.web.market.cli",
+    "miaf.web.trade.cli",
 )
 
 

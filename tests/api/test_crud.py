@@ -141,7 +141,8 @@ def test_a_bad_boundary_is_a_422_on_boundary_with_the_geometry_message_and_code(
 
 
 def test_the_geometry_message_follows_the_chosen_language(api_as, world, client):
-    # The site is Spanish-first (Accept-Language is ignored); the language cookie of the switch chooses English.
+    # Spanish by default; the language cookie of the switch (or Accept-Language, see test_validation_language.py)
+    # chooses English.
     body = {"family": world.fam_ojo.pk, "name": "Mala", "boundary": BOWTIE}
     assert api_as("carla").post("/plots", body).json()["detail"][0]["message"].startswith("El polígono se cruza")
     client.cookies["django_language"] = "en"

@@ -30,7 +30,7 @@ def test_bill_of_materials_adds_replacement_seedlings_and_per_tree_inputs():
     assert bom["stakes"].quantity == 943
     # bean seed 20,000 * 1.15 * 0.25 / 1000 = 5.75 kg
     assert bom["bean seed"].quantity == pytest.approx(5.75)
-    assert "seedling_replacement_fraction=0.1" in bom["aguacate seedlings"].source
+    assert "replanting_share=0.1" in bom["aguacate seedlings"].source
 
 
 def test_establishment_labour_per_hectare_falls_in_the_20_to_30_day_range():
@@ -42,10 +42,10 @@ def test_establishment_labour_per_hectare_falls_in_the_20_to_30_day_range():
 
 def test_overrides_change_the_quantity_and_are_reported_as_such():
     r = design_plot(rectangle(60, 60), "aguacate", slope_pct=30, aspect_deg=180, soil_depth_m=1.2,
-                    overrides={"seedling_replacement_fraction": 0.05})
+                    overrides={"replanting_share": 0.05})
     seedlings = next(b for b in r.bill_of_materials if b.item == "aguacate seedlings")
     assert seedlings.quantity == math.ceil(r.summary.n_trees * 1.05)
-    assert r.parameters["seedling_replacement_fraction"]["tag"] == "override"
+    assert r.parameters["replanting_share"]["tag"] == "override"
 
 
 def test_maize_and_bean_strips_swap_every_year():

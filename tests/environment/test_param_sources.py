@@ -71,8 +71,10 @@ def test_no_params_row_is_seen_when_it_comes_from_a_global_model_or_memory():
 def test_discount_rate_is_mexicos_social_rate_and_the_yield_gain_an_estimate():
     econ = load_parameters("economics")
     rate = econ["discount_rate"]
-    assert rate.value == 0.10 and rate.tag == "estimate"
-    assert "SHCP" in rate.source and "dof.gob.mx" in rate.source  # Mexico's social discount rate, with its source
+    # read in SHCP's own page on the Tasa Social de Descuento ("pasó de 12% a 10%"): seen, with its source
+    assert rate.value == 0.10 and rate.tag == "seen"
+    assert "SHCP" in rate.source and "gob.mx/shcp" in rate.source and "dof.gob.mx" in rate.source
+    assert "Drawdown" not in rate.source  # a global model is not the source of Mexico's rate
     assert econ["maize_yield_gain_miaf"].tag == "estimate"
     # the carbon model no longer caps trees with another model's maximum vegetation carbon
     assert not [k for k in load_parameters("carbon") if k.startswith("gcam_")]
@@ -93,6 +95,7 @@ def test_whole_bean_strips_have_100_to_125_thousand_plants_and_the_demo_sows_the
 
 
 def test_demo_bean_seed_per_hectare_matches_the_design():
+    from miaf.design import crop_area_ha
     from miaf.design.materials import sowing_rate_kg_ha
     from miaf.web.demo.generate import crop_share, generate_chunk
     from miaf.web.demo.places import plan_programme
@@ -105,6 +108,7 @@ def test_demo_bean_seed_per_hectare_matches_the_design():
         sel = (pl["species"] == code) & (pl["unit"] == "kg_seed")
         idx = plot_row[sel].astype(int)
         after = pl["planted_on"][sel] >= est[idx]
-        per_ha = pl["quantity"][sel][after] / (plots["area_ha"][idx][after] * crop_share() * 0.5)
+        ha = crop_area_ha(plots["area_ha"][idx][after], crop_share(plots["mean_slope_pct"][idx][after]), code)
+        per_ha = pl["quantity"][sel][after] / ha
         # family-to-family spread is ±10 % (lognormal): the median sits on the design's rate
         assert np.median(per_ha) == pytest.approx(sowing_rate_kg_ha(code), rel=0.05), code

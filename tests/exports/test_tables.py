@@ -41,6 +41,8 @@ def test_every_table_downloads_as_xlsx_with_the_same_rows_as_the_csv(records, cl
     assert len(sheet) - 1 == len(rows)
     dictionary = list(wb["diccionario"].iter_rows(values_only=True))
     assert [r[0] for r in dictionary[1:]] == TABLES[table].names
+    assert list(dictionary[0][:5]) == ["column", "label_es", "label_en", "meaning_es", "meaning_en"]
+    assert [(r[3], r[4]) for r in dictionary[1:]] == [(c.meaning_es, c.meaning) for c in TABLES[table].columns]
 
 
 def test_families_csv_holds_the_list_aggregates(records, client_for):

@@ -84,28 +84,33 @@ def test_npv_per_ha_from_records(tiny):
     # Incremental flows (MIAF-D − the milpa on the same area), counted in year 0 (2011) and the years with a
     # harvest record (2016 = year 5); 2012-2015 have no harvest record and are left out (issue 16, item 3).
     # Milpa counterfactual per year (economics.csv, species.csv; see test_record_economics.milpa_one_ha):
-    #   1 ha: benefits 11,136, inputs 3,000, 57.5 family days → cash 8,136, valued 8,136 − 17,250 = −9,114
-    #   2 ha: benefits 22,272, inputs 6,000 + 10 hired days (months above the family's 12 d) 3,000, 105 family
-    #         days → cash 13,272, valued 13,272 − 31,500 = −18,228
-    # plot 101 (2 ha, 1,300 trees): year 0 cost = max(20,000 recorded, bill of materials 1,300 × 1.075 × 50
-    #   + 1,300 × 2.12 + 2 × 1,000 = 74,631 + strip inputs 3,000 × 2 × 0.6 = 3,600) = 78,231; 50 family days
-    #   → valued −78,231 − 15,000 + 18,228 = −75,003; cash −78,231 − 13,272 = −91,503
+    #   1 ha: maize 600 × 5.6, 30 % eaten (× 1.5): 420 × 5.6 + 180 × 5.6 × 1.5 = 3,864; beans 480 × 11, 35 % eaten:
+    #         312 × 11 + 168 × 11 × 1.5 = 6,204; benefits 10,068, inputs 3,000, 57.5 family days
+    #         → cash 7,068, valued 7,068 − 17,250 = −10,182
+    #   2 ha: benefits 20,136, inputs 6,000 + 10 hired days (months above the family's 12 d) 3,000, 105 family
+    #         days → cash 11,136, valued 11,136 − 31,500 = −20,364
+    # crop strips (no design): the design rule at each plot's slope, 1 − 4.2/10.6 = 0.60377 (101, 30 %) and
+    #   1 − 4.8/14.5 = 0.66897 (102, 10 %)
+    # plot 101 (2 ha, 1,300 trees): year 0 cost = max(20,000 recorded, bill of materials 1,300 × 1.10 × 50
+    #   + 1,300 × 2.12 + 2 × 1,000 = 76,256 + strip inputs 3,000 × 2 × 0.60377 = 3,622.64) = 79,878.64; 50 family
+    #   days → valued −79,878.64 − 15,000 + 20,364 = −74,514.64; cash −79,878.64 − 11,136 = −91,014.64
     #   year 5: sales 6,600 + 5,200 + 5,000 + maize eaten 600 × (6,600 / 1,400) × 1.5 = 4,242.86 + beans eaten
-    #   140 × 20 × 1.5 = 4,200 → 25,242.86; inputs (no record that year) 3,600 + 1,300 × 2.12 = 6,356; hired
-    #   9,000; 120 family days → valued 9,886.86 − 36,000 + 18,228 = −7,885.14; cash 9,886.86 − 13,272 = −3,385.14
-    #   NPV = −75,003 − 7,885.14 / 1.1^5 = −79,899.05; cash −91,503 − 3,385.14 / 1.61051 = −93,604.91
-    # plot 102 (1 ha, 500 trees): year 0 max(1,000, 28,935 + 1,800) = 30,735; no labour record in 2011: the
-    #   model's 57.5 × 1.5 + 25 = 111.25 days (33,375 MXN valued; unpaid in the cash view)
-    #   → valued −30,735 − 33,375 + 9,114 = −54,996; cash −30,735 − 8,136 = −38,871
-    #   year 5: 3,500 + 300 × 5 × 1.5 = 5,750; inputs 1,800 + 1,060 = 2,860; hired 4,500; 60 family days
-    #   → valued −1,610 − 18,000 + 9,114 = −10,496; cash −1,610 − 8,136 = −9,746
-    #   NPV = −54,996 − 10,496 / 1.61051 = −61,513.19; cash −38,871 − 9,746 / 1.61051 = −44,922.50
+    #   140 × 20 × 1.5 = 4,200 → 25,242.86; inputs (no record that year) 3,622.64 + 1,300 × 2.12 = 6,378.64;
+    #   hired 9,000; 120 family days → valued 9,864.22 − 36,000 + 20,364 = −5,771.78; cash 9,864.22 − 11,136
+    #   = −1,271.78
+    #   NPV = −74,514.64 − 5,771.78 / 1.1^5 = −78,098.47; cash −91,014.64 − 1,271.78 / 1.61051 = −91,804.32
+    # plot 102 (1 ha, 500 trees): year 0 max(1,000, 29,560 + 3,000 × 0.66897 = 2,006.90) = 31,566.90; no labour
+    #   record in 2011: the model's 57.5 × 1.5 + 25 = 111.25 days (33,375 MXN valued; unpaid in the cash view)
+    #   → valued −31,566.90 − 33,375 + 10,182 = −54,759.90; cash −31,566.90 − 7,068 = −38,634.90
+    #   year 5: 3,500 + 300 × 5 × 1.5 = 5,750; inputs 2,006.90 + 1,060 = 3,066.90; hired 4,500; 60 family days
+    #   → cash −1,816.90, valued −1,816.90 − 18,000 + 10,182 = −9,634.90; cash incremental −8,884.90
+    #   NPV = −54,759.90 − 9,634.90 / 1.61051 = −60,742.41; cash −38,634.90 − 8,884.90 / 1.61051 = −44,151.72
     r = compute_indicators(tiny, codes=["npv_per_ha"])["npv_per_ha"]
     assert r.n == 2
-    assert r.value == pytest.approx((-79899.05 - 61513.19) / 3, abs=0.01)
-    assert r.details["npv_cash_per_ha_mxn"] == pytest.approx((-93604.91 - 44922.50) / 3, abs=0.01)
-    assert r.breakdown == pytest.approx({"family_days_valued": (-79899.05 - 61513.19) / 3,
-                                         "cash_view": (-93604.91 - 44922.50) / 3}, abs=0.01)
+    assert r.value == pytest.approx((-78098.47 - 60742.41) / 3, abs=0.01)
+    assert r.details["npv_cash_per_ha_mxn"] == pytest.approx((-91804.32 - 44151.72) / 3, abs=0.01)
+    assert r.breakdown == pytest.approx({"family_days_valued": (-78098.47 - 60742.41) / 3,
+                                         "cash_view": (-91804.32 - 44151.72) / 3}, abs=0.01)
     assert r.details["plots_without_cost_records"] == 0 and r.reason == ""
 
 

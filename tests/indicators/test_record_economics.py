@@ -25,10 +25,15 @@ NaT = pd.NaT
 
 
 def params() -> dict[str, float]:
+    from miaf.design import crop_share, replanting_share
+
     e = load_parameters("economics")
-    return {k: float(e[k]) for k in (
-        "wage_mxn_day", "discount_rate", "crop_share", "milpa_running_cost_mxn_ha", "tree_running_cost_mxn_tree_yr",
-        "plant_price_mxn", "replanting_share", "hole_compost_cost_mxn_tree", "tools_cost_mxn_ha",
+    # the crop strips of the plots' 30 % slope: the design rule 1 − 4.2 / 10.6 = 0.604 (no economics.csv row)
+    # the replanting share: the design's one row (miaf.design.replanting_share), as the bill of materials
+    return {"crop_share": float(crop_share(30.0)), "replanting_share": float(replanting_share())} | {
+        k: float(e[k]) for k in (
+        "wage_mxn_day", "discount_rate", "milpa_running_cost_mxn_ha", "tree_running_cost_mxn_tree_yr",
+        "plant_price_mxn", "hole_compost_cost_mxn_tree", "tools_cost_mxn_ha",
         "milpa_labour_days_ha", "miaf_labour_factor", "establishment_days_ha", "replacement_price_factor",
         "family_labour_capacity_days_month", "self_consumption_share.maiz", "self_consumption_share.frijol")}
 
@@ -96,8 +101,8 @@ def expected() -> dict[str, np.ndarray]:
     p = params()
     w, rf = p["wage_mxn_day"], p["replacement_price_factor"]
     cf_cash, cf_valued = milpa_one_ha(p)
-    # bill of materials for 100 trees on 1 ha: 100 × 1.075 × 50 + 100 × 2.12 + 1,000 = 6,587 MXN, plus the
-    # year's milpa inputs on the strip 3,000 × 0.6 = 1,800 → 8,387 < 10,000 recorded: the record counts
+    # bill of materials for 100 trees on 1 ha: 100 × 1.10 × 50 + 100 × 2.12 + 1,000 = 6,712 MXN, plus the
+    # year's milpa inputs on the strip 3,000 × 0.6 = 1,800 → 8,512 < 10,000 recorded: the record counts
     bom = 100 * (1 + p["replanting_share"]) * p["plant_price_mxn"] + 100 * p["hole_compost_cost_mxn_tree"] \
         + p["tools_cost_mxn_ha"]
     strip = p["milpa_running_cost_mxn_ha"] * p["crop_share"]
@@ -224,3 +229,27 @@ def test_modelled_labour_and_costs_are_the_plot_models():
     np.testing.assert_allclose(miaf.family_days[0] + miaf.hired_days[0], miaf_labour_days(1.3, t, v), rtol=1e-12)
     np.testing.assert_allclose(miaf.inputs[0], running_input_cost_mxn(1.3, v["crop_share"], 500, t, v), rtol=1e-12)
     assert miaf.establishment[0, 0] == pytest.approx(establishment_cost_mxn(500, 1.3, v))
+
+
+def test_cash_flow_year_zero_is_when_the_plot_became_miaf_d_by_the_one_rule():
+    # issue 16: the indicators took year 0 from plots.established_on only; the rule is miaf.history.miaf_start
+    # (establishment date, else the first MIAF-D phase, else the first fruit-tree planting)
+    from miaf.indicators.context import Context
+    from miaf.indicators.production import plot_record_economics
+
+    with_date = plot_record_economics(Context(programme()))
+    t = programme()
+    t.plots.loc[t.plots["plot_id"] == 202, "established_on"] = NaT
+    no_date = plot_record_economics(Context(t))
+    # plot 202 has no date but a MIAF-D phase from 2020-05-01: year 0 is 2020, and its result is unchanged
+    assert no_date.loc[202, "established_year"] == 2020
+    assert no_date.loc[202, "npv_mxn"] == pytest.approx(with_date.loc[202, "npv_mxn"], rel=1e-12)
+    # with the phase moved to 2022 year 0 moves with it: only 2022 and 2023 are counted (a harvest in 2022)
+    t.phases.loc[(t.phases["plot_id"] == 202) & (t.phases["system"] == "miaf_d"), "started_on"] = pd.Timestamp("2022-05-01")
+    moved = plot_record_economics(Context(t))
+    assert moved.loc[202, "established_year"] == 2022
+    assert moved.loc[202, "counted_years"] == 1  # year 0 = 2022 (harvest); 2023 has no harvest record
+    # no date, no phase, no tree planting: the start is unknown and the plot is left out, not dated 0
+    t.phases = t.phases[t.phases["plot_id"] != 202]
+    t.plantings = t.plantings[t.plantings["plot_id"] != 202]
+    assert 202 not in plot_record_economics(Context(t)).index

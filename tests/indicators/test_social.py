@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
-from miaf.indicators import compute_indicators
+from miaf.indicators import IndicatorTables, compute_indicators
+from miaf.indicators.context import Context
+from miaf.indicators.disclosure import _breakdown_families
+from miaf.indicators.environment import miaf_starts
+
+from .conftest import tiny_frames
 
 
 def test_families_groups_and_municipalities(tiny):
@@ -112,3 +118,25 @@ def test_side_selling_share(tiny):
     r = compute_indicators(tiny)["side_selling_share"]
     assert r.value == pytest.approx(1260 / 3220)
     assert r.breakdown["maiz"] == pytest.approx(760 / 2460)
+
+
+def test_area_by_establishment_year_is_the_year_the_plot_became_miaf_d(tiny):
+    # one rule (miaf.history.miaf_start, issue 16 item 10): the recorded date, else the first MIAF-D phase, else
+    # the first fruit-tree planting. Plot 101 (2 ha) loses its date: its MIAF-D phase began 2011-06-01, still 2011;
+    # plot 102 (1 ha) loses its date and its phase: its first fruit trees (durazno) were planted in 2011 too.
+    f = tiny_frames()
+    f["plots"].loc[f["plots"]["plot_id"].isin([101, 102]), "established_on"] = pd.NaT
+    ph = f["phases"]
+    ph.loc[(ph["plot_id"] == 101) & (ph["system"] == "miaf_d"), "started_on"] = pd.Timestamp("2012-03-01")
+    f["phases"] = ph[~((ph["plot_id"] == 102) & (ph["system"] == "miaf_d"))]
+    r = compute_indicators(IndicatorTables(**f))["area_by_establishment_year"]
+    # 101 by its phase (2012, not the missing date), 102 by its first tree planting (2011-06-20)
+    assert r.breakdown == pytest.approx({"2012": 2.0, "2011": 1.0})
+    assert r.details["plots_without_date"] == 0
+    assert r.details["start_known_from"] == {"phase": 1, "planting": 1}
+    # the same start as the soil-loss and carbon tree ages, and the same years in the privacy breakdown
+    ctx = Context(IndicatorTables(**f))
+    p = ctx.plots[ctx.plots["system_ref"] == "miaf_d"]
+    start, _ = miaf_starts(ctx, p)
+    assert sorted(start.dt.year.tolist()) == [2011, 2012]
+    assert _breakdown_families(ctx, "area_by_establishment_year") == {"2012": 1, "2011": 1}

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 
 # ---------------------------------------------------------------------------------------------- bulk inputs
 def test_bulk_offer_inputs_follow_the_plot_economics_rules(world, market):
+    from miaf.economics.scenario import resolve_parameters
     from miaf.web.economy.services import miaf_start_year, plot_inputs
     from miaf.web.market.queries import offer_table
     from miaf.web.registry.models import Family
@@ -30,8 +31,11 @@ def test_bulk_offer_inputs_follow_the_plot_economics_rules(world, market):
         mine = {s: q for s, q, p in zip(table.rows.species, table.rows.quantity, table.rows.plot, strict=True)
                 if p == i}
         assert mine["aguacate"] == pytest.approx(inputs.scenario.trees[0].n_trees)
-        share = float(inputs.parameters["crop_share"]) if hasattr(inputs, "parameters") else 0.6
-        assert mine["maiz"] == pytest.approx(plot.area_ha * share)
+        # the economics' crop-strip share (design or the design rule at the plot's slope), maize on half of it
+        # (miaf.design.crop_area_ha: maize and bean alternate strips)
+        share = resolve_parameters(inputs.scenario, sample_defaults=False)["crop_share"].value
+        assert mine["maiz"] == pytest.approx(plot.area_ha * share / 2)
+        assert mine["frijol"] == pytest.approx(plot.area_ha * share / 2)
 
 
 # ---------------------------------------------------------------------------------------------- pages by role

@@ -60,8 +60,9 @@ def test_with_central_values_one_plot_equals_the_plot_cash_flow_model_month_by_m
                             crops=(CropComponent("maiz"), CropComponent("frijol")), horizon_years=12,
                             parameters={"crop_share": share})
     econ = PlotModel(scenario).evaluate().miaf
-    r = rows(("aguacate", 90, start), ("durazno", 60, start), ("maiz", area * share, start),
-             ("frijol", area * share, start))
+    # maize and bean alternate strips: each on half the crop strips (miaf.design.crop_area_ha) = 0.3 ha
+    r = rows(("aguacate", 90, start), ("durazno", 60, start), ("maiz", area * share / 2, start),
+             ("frijol", area * share / 2, start))
     cal = income_calendar(r, [start + t for t in range(12)])
     np.testing.assert_allclose(cal["kg"][0].sum(axis=0), econ.monthly_harvest_kg, rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(cal["sales_mxn"][0], econ.monthly_sales_mxn, rtol=1e-9, atol=1e-6)

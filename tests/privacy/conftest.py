@@ -2,8 +2,8 @@
 
 PROASUS (analyst ``diego``, coordinator ``carla``) has 14 families in 2014, every one with a maize sale:
 
-* group "Ojo de Agua": ``fam_ojo`` (head F, the only woman-headed family of the group, selling 1000 kg at
-  MXN 12.34567 = MXN 12,345.67, a value no other family has) and 6 families headed by men;
+* group "Ojo de Agua": ``fam_ojo`` (head F, the only woman-headed family of the group, selling 127 kg at
+  MXN 97.21 = MXN 12,345.67, a value no other family has) and 6 families headed by men;
 * group "El Vergel": ``fam_vergel`` and 6 families, all headed by women.
 
 Municipalities of the families: Las Margaritas 8, Comitán 5, La Trinidad 1 (one family alone).
@@ -20,7 +20,11 @@ from dataclasses import dataclass
 import pytest
 
 SECRET_INCOME = 12345.67
-SECRET_PRICE = 12.34567
+# 127 kg x MXN 97.21 = 12,345.67. Both fit their columns (2 decimal places): a price with more places is
+# rounded by PostgreSQL's numeric(10, 2) when stored, but kept whole by SQLite (no scale), so the two
+# databases gave 12,350 and 12,345.67 for the same fixture.
+SECRET_KG = 127
+SECRET_PRICE = 97.21
 
 
 @dataclass
@@ -54,16 +58,16 @@ def programme(world):  # noqa: ANN001, ANN201
         Member.objects.create(family=f, name=f"Cabeza {code}", sex=sex, birth_year=1970, role="head")
         return f
 
-    def sale(fam, price: float) -> None:  # noqa: ANN001
+    def sale(fam, price: float, kg: int = 1000) -> None:  # noqa: ANN001
         plot = fam.plots.first() or register_plot(Plot(family=fam, name=f"P {fam.code}", boundary=OJO_POLYGON,
                                                        mean_slope_pct=20, soil_depth_class="deep"),
                                                   since=dt.date(2005, 1, 1))
-        h = Harvest.objects.create(plot=plot, species=maiz, harvested_on=dt.date(2014, 11, 10), quantity_kg=1000)
-        HarvestDestination.objects.create(harvest=h, destination="intermediary", kg=1000, price_mxn_per_kg=price)
+        h = Harvest.objects.create(plot=plot, species=maiz, harvested_on=dt.date(2014, 11, 10), quantity_kg=kg)
+        HarvestDestination.objects.create(harvest=h, destination="intermediary", kg=kg, price_mxn_per_kg=price)
         LedgerEntry.objects.create(family=fam, year=2014, month=11, kind="income", category="crop_sale",
-                                   amount_mxn=round(1000 * price, 2))
+                                   amount_mxn=round(kg * price, 2))
 
-    sale(world.fam_ojo, SECRET_PRICE)
+    sale(world.fam_ojo, SECRET_PRICE, SECRET_KG)
     sale(world.fam_vergel, 5.0)
     for i in range(6):
         sale(family(f"OJM-{i}", world.group_ojo, "M", world.locality), 5.0 + i / 10)

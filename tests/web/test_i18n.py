@@ -122,6 +122,7 @@ def po_entries(path: Path) -> list[dict]:
             continue
         strs = [unquote(v) for k, v in sorted(fields.items()) if re.fullmatch(r"msgstr(\[\d\])?", k)]
         entries.append({"msgid": unquote(fields["msgid"]),
+                        "context": unquote(fields["msgctxt"]) if "msgctxt" in fields else None,
                         "plural": unquote(fields["msgid_plural"]) if "msgid_plural" in fields else None,
                         "msgstr": strs, "fuzzy": "fuzzy" in flags})
     return entries
@@ -143,5 +144,20 @@ def test_the_compiled_catalogue_matches_the_po_file():
         if e["plural"]:
             assert catalogue.ngettext(e["msgid"], e["plural"], 1) == e["msgstr"][0]
             assert catalogue.ngettext(e["msgid"], e["plural"], 2) == e["msgstr"][1]
+        elif e["context"]:
+            assert catalogue.pgettext(e["context"], e["msgid"]) == e["msgstr"][0], e["msgid"]
         else:
             assert catalogue.gettext(e["msgid"]) == e["msgstr"][0], e["msgid"]
+
+
+def test_every_alias_of_a_translation_function_is_one_makemessages_extracts():
+    """``gettext_lazy as _l`` hid a whole form's labels from the catalogue until makemessages learnt the alias."""
+    from miaf.web.core.management.commands.makemessages import ALIASES, Command
+
+    web = Path(__file__).resolve().parents[2] / "src" / "miaf" / "web"
+    pattern = re.compile(r"\b(?:n|p|np)?gettext(?:_lazy|_noop)?\s+as\s+(\w+)")
+    found = {(path.relative_to(web).as_posix(), alias) for path in web.rglob("*.py")
+             for alias in pattern.findall(path.read_text(encoding="utf-8"))}
+    assert found, "no aliased import found: the pattern is wrong"
+    assert {(p, a) for p, a in found if a != "_" and a not in ALIASES} == set()
+    assert all(f"--keyword={a}" in Command.xgettext_options for a in ALIASES)

@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db
 
 PERSONAS = ("root", "carla", "ana", "diego")
 #: Pages that are not destinations (forms' targets, the end of a flow) or belong to other sites.
-NOT_DESTINATIONS = {"login", "logout", "password_change_done", "set_language", "healthz"}
+NOT_DESTINATIONS = {"login", "logout", "password_change_done", "set_language", "healthz",
+                    "group_options"}  # the group picker's suggestion list, a fragment fetched while typing
 SKIP_PREFIXES = ("/admin/", "/i18n/", "/static/", "/accounts/logout")
 MAX_PAGES = 600
 

@@ -8,7 +8,10 @@ The public entry point is :func:`design_plot`; it returns a :class:`DesignResult
 from __future__ import annotations
 
 from .core import (
+    STRIP_CROPS,
     choose_modality,
+    crop_area_ha,
+    crop_share,
     design_parameters,
     design_plot,
     module_width,
@@ -16,13 +19,14 @@ from .core import (
     tree_band_share,
     vertical_interval,
 )
-from .materials import BomItem, LabourItem
+from .materials import BomItem, LabourItem, replanting_share, seedlings_bought
 from .messages import CATALOGUE, DesignError, DesignWarning
 from .result import CropStrip, DesignResult, DesignSummary, TreeRow, Trees
 from .terrain import DemArray
 
 __all__ = [
     "CATALOGUE",
+    "STRIP_CROPS",
     "BomItem",
     "CropStrip",
     "DemArray",
@@ -34,10 +38,14 @@ __all__ = [
     "TreeRow",
     "Trees",
     "choose_modality",
+    "crop_area_ha",
+    "crop_share",
     "design_parameters",
     "design_plot",
     "module_width",
     "module_width_horizontal",
+    "replanting_share",
+    "seedlings_bought",
     "tree_band_share",
     "vertical_interval",
 ]

@@ -21,7 +21,7 @@ from .result import CropStrip, DesignResult, DesignSummary, TreeRow, Trees
 from .terrain import Terrain, dem_terrain, planar_elevation, planar_terrain
 
 __all__ = ["design_plot", "choose_modality", "module_width", "module_width_horizontal", "tree_band_share",
-           "vertical_interval", "design_parameters"]
+           "crop_share", "crop_area_ha", "STRIP_CROPS", "vertical_interval", "design_parameters"]
 
 MODALITY_ES = {"TMV": "Terraza de muro vivo", "BV": "Barrera viva con labranza de conservación"}
 ARRANGEMENTS = ("alternate", "blocks")
@@ -154,6 +154,54 @@ def tree_band_share(slope_pct: float | np.ndarray | None = None, p: Mapping[str,
     gentle = q["tree_band_width_gentle_m"] / q["module_width_gentle_m"]
     s = np.asarray(slope_pct, dtype=np.float64)
     out = np.where(s <= q["module_width_slope_threshold_pct"], gentle, steep)
+    return out if out.ndim else float(out)
+
+
+def crop_share(slope_pct: float | np.ndarray | None = None, p: Mapping[str, float] | None = None,
+               *, band_width_m: float | None = None, width_m: float | None = None) -> float | np.ndarray:
+    """Share of a MIAF-D plot under the crop (milpa) strips [-]: 1 − :func:`tree_band_share` (same arguments).
+
+    The economics (crop area, strip inputs), the demo and the market offer call it; there is no separate
+    parameter row: 1 − 4.2 / 10.6 = 0.604 above 20 % slope, 1 − 4.8 / 14.5 = 0.669 up to 20 %.
+    """
+    band = tree_band_share(slope_pct, p, band_width_m=band_width_m, width_m=width_m)
+    return 1.0 - band
+
+
+#: Annual crops the design sows in alternating strips that rotate each year (design_plot's CropStrip).
+STRIP_CROPS = ("maiz", "frijol")
+
+
+def crop_area_ha(area_ha: float | np.ndarray, strip_share: float | np.ndarray, crop: str,
+                 crops_on_plot: tuple[str, ...] | list[str] = STRIP_CROPS) -> float | np.ndarray:
+    """Area sown to (and harvested from) one annual crop of a MIAF-D plot's crop strips [ha].
+
+    The one rule for a strip crop's area: the design alternates maize and bean strips and rotates them each
+    year (:func:`design_plot`, ``CropStrip.crop_this_year``), so each of the :data:`STRIP_CROPS` grown on the
+    plot occupies an equal part of the strip area (half each when both are grown). The demo's sowing and
+    harvests, the plot economics and the market offer all call it.
+
+    Parameters
+    ----------
+    area_ha : float or array [ha], plot area.
+    strip_share : float or array [-], share of the plot under the crop strips (:func:`crop_share`, or a
+        design's ``crop_strip_area_ha`` / ``area_ha``).
+    crop : str, species code.
+    crops_on_plot : sequence of str, the annual crops of the plot's strips (default maize and bean).
+
+    Returns
+    -------
+    float or array [ha] = area_ha × strip_share / k, with k the number of :data:`STRIP_CROPS` in
+    ``crops_on_plot`` (1 for a crop outside them, grown across the strips as before). A design's own split
+    (``maize_strip_area_ha``, ``bean_strip_area_ha``) differs from it by at most one strip.
+
+    References
+    ----------
+    Alternating maize and bean strips with a yearly rotation: INECOL (Torres Zambrano et al. 2021) and the
+    Sembrando Vida design slides (DGIPA 2019), miaf-domain 2.4.
+    """
+    k = len({c for c in crops_on_plot if c in STRIP_CROPS}) if crop in STRIP_CROPS else 1
+    out = np.asarray(area_ha, dtype=np.float64) * np.asarray(strip_share, dtype=np.float64) / max(k, 1)
     return out if out.ndim else float(out)
 
 

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from miaf.params import Parameter
 
 __all__ = ["BomItem", "LabourItem", "seed_mass_kg", "sowing_rate_kg_ha", "bill_of_materials", "establishment_labour",
-           "describe"]
+           "describe", "replanting_share", "seedlings_bought"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,40 @@ def describe(params: Mapping[str, Parameter], *keys: str) -> str:
         prm = params[k]
         parts.append(f"{k}={prm.value:g} {prm.unit} [{prm.tag}]: {prm.source}")
     return "; ".join(parts)
+
+
+def replanting_share(params: Mapping[str, Parameter] | None = None) -> Parameter:
+    """Replanting share r_p [-]: extra seedlings bought in the planting year to replace the trees that die, as a
+    share of the trees planted.
+
+    The one parameter for it (issue 16): the row ``replanting_share`` of ``params/design.csv`` (0.10, range
+    0.05-0.10, estimate; miaf-domain 12.4, "943 + 10 % replanting"). The design's bill of materials
+    (:func:`bill_of_materials`), the economics establishment cost
+    (:func:`miaf.economics.cashflow.establishment_cost_mxn`, through
+    :func:`miaf.economics.scenario.resolve_parameters`, where a scenario's ``replanting_share`` overrides it),
+    the records' NPV and payback, and the demo's purchases read it here.
+
+    Parameters
+    ----------
+    params : design parameters (None: ``params/design.csv``), e.g. :func:`miaf.design.design_parameters`
+        with a user override.
+
+    Returns
+    -------
+    Parameter : value [fraction of the trees planted], low/high, tag and source.
+    """
+    if params is None:
+        from miaf.params import load_parameters
+
+        params = load_parameters("design")
+    return params["replanting_share"]
+
+
+def seedlings_bought(n_trees: float, share: float | None = None) -> int:
+    """Seedlings to buy for ``n_trees`` trees [plants]: ceil(N (1 + r_p)), r_p = :func:`replanting_share`
+    unless ``share`` is given (rounded to 1e-9 first, so that 100 trees at 10 % are 110, not 111)."""
+    r = float(replanting_share()) if share is None else float(share)
+    return math.ceil(round(n_trees * (1.0 + r), 9))
 
 
 def seed_mass_kg(plants: float, seed_mass_g: float, seeds_per_plant: float) -> float:
@@ -116,7 +150,7 @@ def bill_of_materials(trees_by_species: Mapping[str, int], maize_plants: float, 
     row_length_m : float [m]
         Total tree-row length, which is also the runoff filter to build.
     params : mapping of str to Parameter
-        Design parameters (``seedling_replacement_fraction``, ``stakes_per_tree``,
+        Design parameters (``replanting_share``, ``stakes_per_tree``,
         ``organic_fertiliser_kg_per_tree``, ``maize_seed_mass_g``, ``bean_seed_mass_g``, ``seeds_per_plant``).
     names_es : mapping of str to str
         Spanish species names for the item labels.
@@ -127,15 +161,16 @@ def bill_of_materials(trees_by_species: Mapping[str, int], maize_plants: float, 
 
     Notes
     -----
-    seedlings = ceil(trees × (1 + replacement)); stakes = trees × stakes_per_tree;
+    seedlings = :func:`seedlings_bought`, ceil(trees × (1 + :func:`replanting_share`));
+    stakes = trees × stakes_per_tree;
     fertiliser = trees × kg per tree; seed as in :func:`seed_mass_kg`.
     """
     v = {k: float(prm) for k, prm in params.items() if isinstance(prm.value, float)}
     items = []
     for code, n in trees_by_species.items():
         items.append(BomItem(f"{code} seedlings", f"Plantas de {names_es.get(code, code)}",
-                             float(math.ceil(n * (1.0 + v["seedling_replacement_fraction"]))), "plants",
-                             f"{n} trees counted on the layout; " + describe(params, "seedling_replacement_fraction")))
+                             float(seedlings_bought(n, float(replanting_share(params)))), "plants",
+                             f"{n} trees counted on the layout; " + describe(params, "replanting_share")))
     n_trees = sum(trees_by_species.values())
     items.append(BomItem("maize seed", "Semilla de maíz",
                          round(seed_mass_kg(maize_plants, v["maize_seed_mass_g"], v["seeds_per_plant"]), 2), "kg",

@@ -71,8 +71,9 @@ def establishment_cost_mxn(n_trees, area_ha, v: Mapping[str, np.ndarray | float]
     """Planting-year purchases of a MIAF-D plot without a priced bill of materials [MXN].
 
     :math:`N (1 + r_p) p_{plant} + N c_{hole} + A c_{tools}` with ``N`` trees, ``A`` [ha], the replanting share
-    ``r_p``, plant price, compost per hole and tools per ha of ``economics.csv`` (``plant_price_mxn``,
-    ``replanting_share``, ``hole_compost_cost_mxn_tree``, ``tools_cost_mxn_ha``). ``n_trees``/``area_ha`` may
+    ``r_p`` (``replanting_share``, the design's row: :func:`miaf.design.replanting_share`, as the bill of
+    materials) and the plant price, compost per hole and tools per ha of ``economics.csv``
+    (``plant_price_mxn``, ``hole_compost_cost_mxn_tree``, ``tools_cost_mxn_ha``). ``n_trees``/``area_ha`` may
     be arrays (one value per plot); used by :class:`PlotModel` and by the records' payback and NPV.
     """
     return (n_trees * (1.0 + v["replanting_share"]) * v["plant_price_mxn"]
@@ -317,7 +318,8 @@ class PlotModel:
 
     * trees: :math:`kg_{i,t} = N_i \\cdot Y_i \\cdot f_Y \\cdot ramp_i(t) \\cdot (1 \\pm a_i)`
       (alternate bearing ``a`` flips sign each year from the first bearing year);
-    * crops of the MIAF strip: :math:`kg_{c,t} = A s_c Y_c (1 + g [c = maize, k \\ge k_g])`;
+    * crops of the MIAF strip: :math:`kg_{c,t} = a_c Y_c (1 + g [c = maize, k \\ge k_g])` with
+      :math:`a_c` = :func:`miaf.design.crop_area_ha` (A s_c / 2 for maize and bean, which alternate strips);
       baseline milpa: :math:`A Y_c`;
     * sales :math:`kg (1 - s) p`; self-consumption valued at the replacement price :math:`kg\\,s\\,p\\,\\rho`;
     * labour: baseline :math:`L A` in the milpa calendar; MIAF-D :math:`L A` (milpa calendar) +
@@ -467,9 +469,13 @@ class PlotModel:
             bearing = 1.0 + a * self.bearing[code]
             return self.n_trees[code] * v[f"yield.{code}"] * v["tree_yield_factor"] * self.ramps[code] * bearing
 
+        from miaf.design import crop_area_ha  # the one rule for a strip crop's area (alternating strips)
+
+        strip_codes = [c.species for c in sc.crops if c.species not in self.n_trees]
+
         def crop_kg(code):
             gain = v["maize_yield_gain_miaf"] * gain_on if self.is_maize[code] else 0.0
-            return A * crop_share * v[f"yield.{code}"] * (1.0 + gain)
+            return crop_area_ha(A, crop_share, code, strip_codes) * v[f"yield.{code}"] * (1.0 + gain)
 
         def miaf_kg(code):
             return tree_kg(code) if code in self.n_trees else crop_kg(code)

@@ -104,8 +104,9 @@ class OfferRows:
     species : array of str
         Species code (``species.csv``): a fruit tree or an annual crop of the strip.
     quantity : array of float
-        Trees [plants] for a tree species; crop-strip area [ha] for an annual crop (every strip crop gets
-        the whole strip, maize and bean are intercropped, as in the cash-flow model).
+        Trees [plants] for a tree species; the crop's own area [ha] for an annual crop
+        (:func:`miaf.design.crop_area_ha`: maize and bean alternate strips, half the strip area each, as in
+        the cash-flow model).
     start_year : array of int
         Calendar year of cash-flow year 0 (the year the plot became MIAF-D).
     calibration : array of float, optional
@@ -188,6 +189,18 @@ class OfferForecast:
             for p, v in zip(q, np.percentile(draws, q, axis=0), strict=True):
                 out[f"p{p}"][lo:hi] = v
         return out
+
+    def unit_sum(self, q: Sequence[int] = QUANTILES) -> OfferForecast:
+        """The forecast of all units together, as one unit: central values summed, and the percentiles of the
+        sum taken over the draws of the sum (a product's draws are shared by every unit), so it equals the
+        forecast aggregated ``by`` total of the same rows. Cheap: no rows are read again."""
+        B, C = self._b.sum(axis=0, keepdims=True), self._c.sum(axis=0, keepdims=True)
+        kg_q = {f"p{p}": np.zeros(B.shape) for p in q}
+        sale_q = {f"p{p}": np.zeros(B.shape) for p in q}
+        _percentiles_of_cells(B, C, self._scale, self._mod, self._keep, q, kg_q, sale_q)
+        return OfferForecast(self.products, list(self.months), self.kg.sum(axis=0, keepdims=True),
+                             self.sale_kg.sum(axis=0, keepdims=True), self.value_mxn.sum(axis=0, keepdims=True),
+                             kg_q, sale_q, self.draws, self.seed, B, C, self._scale, self._mod, self._keep)
 
     def records(self, unit_labels: Sequence | None = None, skip_zero: bool = True) -> list[dict]:
         """One JSON-ready dict per unit, product and month: kg (central and percentiles), sale kg, value."""

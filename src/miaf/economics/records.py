@@ -60,14 +60,19 @@ class RecordFlows:
     hired_cost: np.ndarray
     family_days: np.ndarray
     has_labour: np.ndarray
+    #: (n,) [%] mean slope of each plot (NaN = unknown): the design rule's crop-strip share
+    #: (:func:`miaf.design.crop_share`) for the modelled strip inputs; None = all unknown (steep module)
+    slope_pct: np.ndarray | None = None
 
 
 def _central() -> dict[str, float]:
     table = load_parameters("economics")
-    keys = ("discount_rate", "wage_mxn_day", "crop_share", "milpa_running_cost_mxn_ha", "tree_running_cost_mxn_tree_yr",
+    keys = ("discount_rate", "wage_mxn_day", "milpa_running_cost_mxn_ha", "tree_running_cost_mxn_tree_yr",
             "plant_price_mxn", "replanting_share", "hole_compost_cost_mxn_tree", "tools_cost_mxn_ha",
             "milpa_labour_days_ha", "miaf_labour_factor", "establishment_days_ha")  # fmt: skip
-    return {k: float(table[k]) for k in keys}
+    from miaf.design import replanting_share  # the design's row (imported here: miaf.design loads shapely)
+
+    return {k: float(replanting_share() if k == "replanting_share" else table[k]) for k in keys}
 
 
 def record_economics(rf: RecordFlows, rate: float | None = None) -> dict[str, np.ndarray]:
@@ -89,8 +94,12 @@ def record_economics(rf: RecordFlows, rate: float | None = None) -> dict[str, np
     within = t < np.asarray(rf.span)[:, None]
     counted = within & (rf.harvested | (t == 0))
 
+    from miaf.design import crop_share  # the design rule (imported here: miaf.design loads shapely)
+
+    slope = np.full(n, np.nan) if rf.slope_pct is None else np.asarray(rf.slope_pct, float)
+    strip = np.asarray(crop_share(slope), float).reshape(-1, 1)  # NaN slope: the steep module
     bom = establishment_cost_mxn(N, A, v)[:, 0]
-    modelled_inputs = running_input_cost_mxn(A, v["crop_share"], N, t, v) * np.ones((1, H))
+    modelled_inputs = running_input_cost_mxn(A, strip, N, t, v) * np.ones((1, H))
     inputs = np.where(rf.has_purchases, rf.purchases, modelled_inputs)
     inputs[:, 0] = np.where(rf.has_purchases[:, 0], np.maximum(rf.purchases[:, 0], bom + modelled_inputs[:, 0]),
                             bom + modelled_inputs[:, 0])

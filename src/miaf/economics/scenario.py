@@ -8,7 +8,8 @@ defaults of ``economics.csv`` and ``species.csv`` and records where each number 
 
 Parameter names (the same in scenario JSON, provenance maps and sensitivity rankings):
 
-* the keys of ``src/miaf/params/economics.csv`` (``wage_mxn_day``, ``discount_rate`` …);
+* the keys of ``src/miaf/params/economics.csv`` (``wage_mxn_day``, ``discount_rate`` …) and
+  ``replanting_share``, whose one row is in ``design.csv`` (:func:`miaf.design.replanting_share`);
 * per species code ``s``: ``price.s`` [MXN kg⁻¹], ``yield.s`` (trees: mature kg tree⁻¹ yr⁻¹; annual
   crops: kg ha⁻¹ yr⁻¹ of cropped land), ``self_consumption_share.s`` [fraction] and, where the table has
   one, ``alternate_bearing.s`` [fraction].
@@ -43,8 +44,6 @@ _GLOBAL_KEYS = (
     "milpa_running_cost_mxn_ha",
     "tree_running_cost_mxn_tree_yr",
     "tree_yield_factor",
-    "tree_band_share",
-    "crop_share",
     "ler_reference_trees_ha",
     "maize_yield_gain_miaf",
     "maize_gain_start_year",
@@ -53,6 +52,8 @@ _GLOBAL_KEYS = (
 )
 _NO_BOM_KEYS = ("plant_price_mxn", "replanting_share", "hole_compost_cost_mxn_tree", "tools_cost_mxn_ha")
 _SHARES = ("tree_band_share", "crop_share", "replanting_share")
+#: Parameters the economics reads from the design's table (one row, issue 16); scenario key = row key.
+_DESIGN_KEYS = frozenset({"replanting_share"})
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,9 @@ class PlotScenario:
     bom: tuple[BomItem, ...] | None = None
     establishment_labour_days: float | None = None
     parameters: Mapping[str, float | Distribution] = field(default_factory=dict)
+    # mean slope [%]: picks the design's module and tree band (miaf.design.tree_band_share) when neither the
+    # design nor the parameters give the shares; None = the steep module (MIAF-D is a hillside system)
+    slope_pct: float | None = None
     records: tuple[YearRecord, ...] = ()
     # family days are costed at the wage (their opportunity cost) unless set false; issue 16
     value_family_labour: bool = True
@@ -189,7 +193,7 @@ class PlotScenario:
         if not isinstance(data, Mapping):
             raise ValueError("scenario: expected a JSON object")
         known = {"name", "area_ha", "horizon_years", "trees", "crops", "baseline_crops", "design",
-                 "parameters", "records", "value_family_labour", "$schema", "notes"}
+                 "parameters", "records", "value_family_labour", "slope_pct", "$schema", "notes"}
         unknown = set(data) - known
         if unknown:
             raise ValueError(f"scenario: unknown field(s) {sorted(unknown)}")
@@ -231,6 +235,13 @@ class PlotScenario:
         for key in ("tree_band_share", "crop_share"):
             if key in design:
                 params.setdefault(key, design[key])
+        if ("band_width_m" in design) != ("module_width_m" in design):
+            raise ValueError("design: give both 'band_width_m' and 'module_width_m' (the tree band and the module)")
+        if "band_width_m" in design and "tree_band_share" not in params:
+            from miaf.design import tree_band_share  # the design rule (imported here: shapely, pyproj)
+
+            params["tree_band_share"] = tree_band_share(band_width_m=float(design["band_width_m"]),
+                                                        width_m=float(design["module_width_m"]))
         if design.get("n_trees") is not None and not trees:
             raise ValueError("design.n_trees given without 'trees': list the species and their n_trees")
         records = tuple(
@@ -258,6 +269,8 @@ class PlotScenario:
             records=records,
             value_family_labour=bool(data.get("value_family_labour", True)),
             name=str(data.get("name", "")),
+            slope_pct=None if data.get("slope_pct", design.get("slope_pct")) is None
+            else float(data.get("slope_pct", design.get("slope_pct"))),
         )
         scenario.validate()
         return scenario
@@ -270,7 +283,7 @@ class ParameterValue:
     key: str
     value: float
     unit: str
-    provenance: str  # "scenario", "design", "default:economics.csv", "default:species.csv"
+    provenance: str  # "scenario", "design", "default:economics.csv", "default:design.csv", "default:species.csv"
     source: str
     tag: str
     distribution: Distribution
@@ -329,8 +342,9 @@ def resolve_parameters(scenario: PlotScenario, sample_defaults: bool = True) -> 
     if scenario.establishment_labour_days is None:
         keys.append("establishment_days_ha")
     for key in keys:
-        p = table[key]
-        add(key, float(p), p.low, p.high, p.unit, p.source, p.tag, "default:economics.csv")
+        p, where = _default_row(table, key)
+        add(key, float(p), p.low, p.high, p.unit, p.source, p.tag, where)
+    _add_shares(scenario, overrides, out, add)
 
     tree_codes = {t.species for t in scenario.trees}
     for code in scenario.species_codes():
@@ -346,7 +360,7 @@ def resolve_parameters(scenario: PlotScenario, sample_defaults: bool = True) -> 
         if is_tree and p is not None:
             add(f"alternate_bearing.{code}", float(p), p.low, p.high, p.unit, p.source, p.tag,
                 "default:economics.csv")
-    for key in [k for k in overrides if k in table]:
+    for key in [k for k in overrides if k in table or k in _DESIGN_KEYS]:
         overrides.pop(key)  # a known parameter this plot does not use (e.g. plant price with a BOM)
     if overrides:
         raise ValueError(
@@ -355,6 +369,42 @@ def resolve_parameters(scenario: PlotScenario, sample_defaults: bool = True) -> 
         )
     _check_values(out)
     return out
+
+
+def _default_row(table: Mapping, key: str):  # noqa: ANN202
+    """The default row of ``key`` and where it lives: ``economics.csv``, or for the replanting share the one
+    row of ``design.csv`` (:func:`miaf.design.replanting_share`, issue 16)."""
+    if key in _DESIGN_KEYS:  # miaf.design is imported here: it loads shapely
+        from miaf.design import replanting_share
+
+        return replanting_share(), "default:design.csv"
+    return table[key], "default:economics.csv"
+
+
+def _add_shares(scenario: PlotScenario, overrides: dict, out: dict, add) -> None:  # noqa: ANN001
+    """``tree_band_share`` and ``crop_share`` [-]: a scenario's (or its design's) value, else the design rule
+    :func:`miaf.design.tree_band_share` at the scenario's slope; one given, the other is its complement.
+    There is no economics.csv row for them (one rule, issue 16)."""
+    from miaf.design import tree_band_share  # the design rule (imported here: miaf.design loads shapely)
+
+    given = {k for k in ("tree_band_share", "crop_share") if k in overrides}
+    slope = scenario.slope_pct
+    rule = float(tree_band_share(slope))
+    band_src = ("design rule miaf.design.tree_band_share: tree band / module of params/design.csv at "
+                + (f"{slope:g} % slope" if slope is not None else "an unknown slope (steep module)"))
+    for key in given:
+        add(key, 0.0, None, None, "fraction", "scenario", "scenario", "scenario")
+    if not given:
+        add("tree_band_share", rule, None, None, "fraction", band_src, "derived", "design rule")
+        add("crop_share", 1.0 - rule, None, None, "fraction", band_src + "; crop strips = 1 − tree band",
+            "derived", "design rule")
+    elif given == {"crop_share"}:
+        band = min(rule, 1.0 - out["crop_share"].value)
+        add("tree_band_share", band, None, None, "fraction", band_src + " (at most 1 − crop_share)", "derived",
+            "design rule")
+    elif given == {"tree_band_share"}:
+        add("crop_share", 1.0 - out["tree_band_share"].value, None, None, "fraction", "1 − tree_band_share",
+            "derived", "design rule")
 
 
 def _check_values(params: Mapping[str, ParameterValue]) -> None:

@@ -161,13 +161,18 @@ def _rates(a, r_deficit, r_normal):
     return np.where(a["in_deficit"], r_deficit, r_normal)
 
 
-def _values(a, r, org_delay=None, advance_share=0.0, price_factor=1.0):
+def _values(a, r, org_delay=None, advance_share=0.0, price_factor=1.0, advance_rate=0.0):
     d = a["org_delay"] if org_delay is None else org_delay
     price = a["org_price"] * price_factor
     # an advance pays `advance_share` of the payment at delivery; only the rest waits d months
     v_org = effective_value(price, a["org_transport"], a["org_quality"], d, r)
     paid = price * (1.0 - a["org_quality"])
     v_org = v_org + advance_share * paid * (1.0 - _present_factor(d, r))
+    if advance_rate:
+        # interest on the advance, charged at the final payment in d months: a p (1 - q) [(1 + r_a)^d - 1],
+        # worth (1 + r)^-d of itself today
+        interest = advance_share * paid * np.expm1(np.asarray(d, dtype=float) * np.log1p(advance_rate))
+        v_org = v_org - interest * _present_factor(d, r)
     v_int = effective_value(a["int_price"], a["int_transport"], a["int_quality"], a["int_delay"], r)
     return v_org, v_int
 
@@ -285,7 +290,8 @@ class WhatIfResult:
 
 def what_if(sales: Sales, advance_share: float = 0.0, delay_months: float | None = None,
             deficit_relief: float = 0.0, deficit_rate: float | None = None, normal_rate: float | None = None,
-            organisation_rate: float | None = None, price_change: float = 0.0) -> WhatIfResult:
+            organisation_rate: float | None = None, price_change: float = 0.0,
+            advance_rate: float = 0.0) -> WhatIfResult:
     """Re-evaluate every intermediary sale under a changed organisation offer or calendar.
 
     Parameters
@@ -303,6 +309,9 @@ def what_if(sales: Sales, advance_share: float = 0.0, delay_months: float | None
         The organisation's cost of working capital (default ``organisation_credit_rate_month``).
     price_change : float [fraction]
         Relative change of the organisation's price (0.05 = 5 % more), > −1.
+    advance_rate : float [fraction month⁻¹]
+        Interest the organisation charges on the advance until the final payment (default 0: none),
+        ``advance_rate_month`` of ``params/trade.csv`` on the pages.
 
     Returns
     -------
@@ -314,7 +323,9 @@ def what_if(sales: Sales, advance_share: float = 0.0, delay_months: float | None
     now) and the organisation's offer wins after the change. With a relief share ``ρ`` of deficit months,
     a prevented deficit-month sale counts ``ρ`` of its kg (expected value; which months are relieved is
     not modelled). The organisation pays interest to finance the change, on every kg it would buy
-    afterwards (loyal and won back): advance :math:`a p \\,[(1+r_o)^{d} - 1]`; faster payment
+    afterwards (loyal and won back): advance :math:`a p \\,[(1+r_o)^{d} - (1+r_a)^{d}]` (an advance charged
+    at :math:`r_a` per month costs the family :math:`a p (1-q)[(1+r_a)^{d} - 1]` at the final payment, valued
+    today at :math:`(1+r)^{-d}` in the effective value, and pays the organisation back that interest); faster payment
     :math:`p\\,[(1 + r_o)^{d - d'} - 1]`; a price change :math:`\\Delta` costs :math:`\\Delta\\,p` per kg
     (the financing terms then apply to the new price :math:`p(1 + \\Delta)`). A diversified calendar costs the
     organisation nothing here
@@ -328,6 +339,8 @@ def what_if(sales: Sales, advance_share: float = 0.0, delay_months: float | None
         raise ValueError("advance_share: must lie in [0, 1]")
     if not 0 <= deficit_relief <= 1:
         raise ValueError("deficit_relief: must lie in [0, 1]")
+    if not 0 <= advance_rate <= 1:
+        raise ValueError("advance_rate: must lie in [0, 1] (a monthly fraction)")
     if delay_months is not None and delay_months < 0:
         raise ValueError("delay_months: cannot be negative")
     if not price_change > -1:
@@ -337,11 +350,11 @@ def what_if(sales: Sales, advance_share: float = 0.0, delay_months: float | None
     v_org, v_int = _values(a, r)
     new_delay = a["org_delay"] if delay_months is None else np.minimum(a["org_delay"], delay_months)
     factor = 1.0 + price_change
-    w_org, w_int = _values(a, r, new_delay, advance_share, factor)
+    w_org, w_int = _values(a, r, new_delay, advance_share, factor, advance_rate)
     switched = a["intermediary"] & (v_int > v_org) & (w_org >= w_int)
     weight = switched.astype(float)
     if deficit_relief > 0:
-        n_org, n_int = _values(a, np.full_like(r, r_norm), new_delay, advance_share, factor)
+        n_org, n_int = _values(a, np.full_like(r, r_norm), new_delay, advance_share, factor, advance_rate)
         relieved = a["intermediary"] & (v_int > v_org) & a["in_deficit"] & ~switched & (n_org >= n_int)
         weight = weight + deficit_relief * relieved
     kg_prev = a["kg"] * weight
@@ -352,13 +365,15 @@ def what_if(sales: Sales, advance_share: float = 0.0, delay_months: float | None
         # the organisation is paid by its buyer after the original delay d: an advance is financed for d
         # months, an earlier payment of the rest for d - d' months; a price change is paid on every kg
         price = a["org_price"] * factor
-        per_kg = (advance_share * price * np.expm1(a["org_delay"] * np.log1p(r_org))
+        per_kg = (advance_share * price * (np.expm1(a["org_delay"] * np.log1p(r_org))
+                                           - np.expm1(a["org_delay"] * np.log1p(advance_rate)))
                   + (1 - advance_share) * price * np.expm1((a["org_delay"] - new_delay) * np.log1p(r_org))
                   + price_change * a["org_price"])
         cost = float((kg_org_after * per_kg).sum())
     parts = []
     if advance_share:
-        parts.append(f"advance of {advance_share:.0%} of the price at delivery")
+        parts.append(f"advance of {advance_share:.0%} of the price at delivery"
+                     + (f" at {advance_rate:.1%}/month" if advance_rate else ""))
     if delay_months is not None:
         parts.append(f"payment within {delay_months:g} months")
     if deficit_relief:

@@ -122,9 +122,10 @@ def _breakdown_families(ctx: Context, code: str) -> dict[str, int] | None:
     if code in ("area_by_system", "soil_loss", "soil_loss_within_tolerable"):
         return _groups(ctx.plots, ["system_ref"], one)
     if code == "area_by_establishment_year":
-        p = ctx.plots[ctx.plots["system_ref"].isin(["miaf", "miaf_d"])]
-        year = p["established_on"].dt.year.astype("Int64").astype(str).replace("<NA>", "unknown")
-        return _groups(p.assign(_y=year), ["_y"], one)
+        from .social import ESTABLISHED, miaf_start_year  # the indicator's own year rule
+
+        p = ctx.plots[ctx.plots["system_ref"].isin(ESTABLISHED)]
+        return _groups(p.assign(_y=miaf_start_year(ctx, p)[0]), ["_y"], one)
     if code == "members_by_sex":
         return _groups(ctx.members, ["sex"], one)
     return None

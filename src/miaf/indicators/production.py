@@ -177,22 +177,27 @@ def _is_tree_code() -> dict[str, bool]:
 
 def record_flows(ctx: Context) -> tuple[pd.DataFrame, RecordFlows] | None:
     """The recorded flows of the context's MIAF-D plots (one row per plot, one column per cash-flow year since
-    the plot became MIAF-D, ``plots.established_on``), for :func:`miaf.economics.records.record_economics`.
+    the plot became MIAF-D, :func:`miaf.history.miaf_start`: the establishment date, else the first MIAF phase, else
+    the first fruit-tree planting), for :func:`miaf.economics.records.record_economics`.
 
     Each plot's flows come from its own records only (self-consumption is valued at the plot's own kg-weighted
     sale price of that crop and year, else the catalogue price, times the replacement factor), so a plot's
     result does not depend on which other plots are selected: its economics page and the dashboard agree.
-    None if there is no MIAF-D plot with an establishment date.
+    None if there is no MIAF-D plot whose start is known.
     """
+    from .environment import miaf_starts  # the one rule for when a plot became MIAF-D (miaf.history)
+
     econ = load_parameters("economics")
     plots = ctx.plots
-    plots = plots[(plots["system_ref"] == MIAF_D) & plots["established_on"].notna()]
+    plots = plots[plots["system_ref"] == MIAF_D]
+    start, _how = miaf_starts(ctx, plots)
+    plots = plots.assign(miaf_start=start)
     last = ctx.ref_year
-    plots = plots[plots["established_on"].dt.year <= last]
+    plots = plots[plots["miaf_start"].notna() & (plots["miaf_start"].dt.year <= last)]
     if plots.empty:
         return None
     idx = pd.Index(plots["plot_id"])
-    est = plots["established_on"].dt.year.to_numpy(np.int64)
+    est = plots["miaf_start"].dt.year.to_numpy(np.int64)
     n, H = len(plots), int(last - est.min() + 1)
 
     def locate(plot_id, year) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
@@ -253,7 +258,9 @@ def record_flows(ctx: Context) -> tuple[pd.DataFrame, RecordFlows] | None:
     n_trees = trees.groupby("plot_id")["quantity"].sum().reindex(idx).fillna(0.0).to_numpy(float)
     rf = RecordFlows(area_ha=plots["area_ha"].to_numpy(float), n_trees=n_trees, span=last - est + 1,
                      harvested=harvested, benefits=sales + eaten, purchases=purchases, has_purchases=has_purchases,
-                     hired_cost=hired_cost, family_days=family_days, has_labour=has_labour)
+                     hired_cost=hired_cost, family_days=family_days, has_labour=has_labour,
+                     slope_pct=pd.to_numeric(plots["mean_slope_pct"], errors="coerce").to_numpy(float)
+                     if "mean_slope_pct" in plots else None)
     return plots, rf
 
 
@@ -268,7 +275,7 @@ def plot_record_economics(ctx: Context) -> pd.DataFrame | None:
         out = record_economics(rf)
         df = pd.DataFrame({k: v for k, v in out.items() if np.ndim(v) == 1}, index=pd.Index(plots["plot_id"]))
         df["area_ha"] = rf.area_ha
-        df["established_year"] = plots["established_on"].dt.year.to_numpy()
+        df["established_year"] = plots["miaf_start"].dt.year.to_numpy()
         return df
 
     return ctx.memo("plot_record_economics", build)

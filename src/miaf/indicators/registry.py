@@ -223,9 +223,13 @@ _DEFS: tuple[Indicator, ...] = (
        "Plots that did not exist at the reference date are not counted.", soc.area_by_system,
        "Σ superficie de las parcelas por sistema", "Las parcelas que no existían a la fecha no cuentan."),
     _I("area_by_establishment_year", "social", "Superficie por año de establecimiento",
-       "Area by year of establishment", "Σ ha of MIAF/MIAF-D plots by year of plots.established_on", "ha",
-       "plots", "Plots without a date are reported under 'unknown'.", soc.area_by_establishment_year,
-       "Σ ha de parcelas MIAF/MIAF-D por año de establecimiento", "Las parcelas sin fecha van en 'unknown'."),
+       "Area by year of establishment",
+       "Σ ha of MIAF/MIAF-D plots by the year they became MIAF-D (miaf.history.miaf_start: plots.established_on, "
+       "else the first MIAF phase, else the first fruit-tree planting)", "ha", "plots, plot phases, plantings",
+       "Plots without any of these dates are reported under 'unknown'.", soc.area_by_establishment_year,
+       "Σ ha de parcelas MIAF/MIAF-D por año en que se volvieron MIAF-D (fecha de establecimiento, si no la "
+       "primera fase MIAF, si no la primera plantación de frutales)",
+       "Las parcelas sin ninguna de esas fechas van en 'unknown'."),
     _I("area_share_in_layers", "social", "Superficie dentro de capas de referencia", "Area share inside reference layers",
        "per layer: Σ (plot share inside the layer × plot ha) / Σ ha of MIAF/MIAF-D plots; value = the corridor "
        "layer's share", "fraction", "plot × layer overlap (miaf.environment.layers, geodesic areas)",

@@ -70,13 +70,28 @@ def _established(ctx: Context) -> pd.DataFrame:
     return p[p["system_ref"].isin([ctx.system] if ctx.system else ESTABLISHED)]
 
 
+def miaf_start_year(ctx: Context, plots: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Year each plot became MIAF or MIAF-D as text (``"unknown"`` when no date says it) and how it is known.
+
+    The one rule :func:`miaf.history.miaf_start` (recorded date, else first MIAF phase, else first fruit-tree
+    planting), through :func:`miaf.indicators.environment.miaf_starts`, so that this breakdown, the tree ages
+    of the soil-loss and carbon indicators and the economics pages agree (issue 16, item 10).
+    """
+    from .environment import miaf_starts
+
+    start, source = miaf_starts(ctx, plots)
+    return start.dt.year.astype("Int64").astype(str).replace("<NA>", "unknown"), source
+
+
 def area_by_establishment_year(ctx: Context) -> Outcome:
+    """Σ ha of MIAF/MIAF-D plots by the year they became MIAF(-D) (:func:`miaf_start_year`)."""
     p = _established(ctx)
     if p.empty:
         return no_data("no MIAF or MIAF-D plots")
-    year = p["established_on"].dt.year.astype("Int64").astype(str).replace("<NA>", "unknown")
+    year, source = miaf_start_year(ctx, p)
     return Outcome(float(p["area_ha"].sum()), len(p), p.groupby(year)["area_ha"].sum().to_dict(),
-                   details={"plots_without_date": int(p["established_on"].isna().sum())})
+                   details={"plots_without_date": int((source == "ex_ante").sum()),
+                            "start_known_from": {k: int(n) for k, n in source.value_counts().items()}})
 
 
 def area_share_in_layers(ctx: Context) -> Outcome:

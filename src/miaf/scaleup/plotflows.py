@@ -64,6 +64,7 @@ def stratum_plot_scenario(row: dict, horizon: int) -> PlotScenario:
         "name": str(row["stratum"]), "area_ha": area, "horizon_years": int(horizon),
         "trees": [{"species": code, "n_trees": n_trees}],
         "crops": list(CROPS), "baseline_crops": list(CROPS),
+        "slope_pct": float(row["slope_pct"]),  # the design's tree band and crop strips at this slope
     })
 
 

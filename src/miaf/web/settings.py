@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "miaf.web.process",
     "miaf.web.market",
     "miaf.web.trade",
+    "miaf.web.scaleup",
     "simple_history",
     "miaf.web.audit",
 ]
@@ -229,6 +230,11 @@ MIAF_FILE_LIMITS: dict = {}
 #: Report jobs queued or running at once, per user and in all (more are refused with a message / 429).
 MIAF_REPORT_JOBS_PER_USER = int(os.environ.get("MIAF_REPORT_JOBS_PER_USER", 1))
 MIAF_REPORT_JOBS_TOTAL = int(os.environ.get("MIAF_REPORT_JOBS_TOTAL", 2))
+#: Scale-up runs from the web page: per user at once (the server-wide limit is MIAF_REPORT_JOBS_TOTAL, shared
+#: with the reports), and the largest run the page accepts (units and draws; the CLI has no such bound).
+MIAF_SCALEUP_JOBS_PER_USER = int(os.environ.get("MIAF_SCALEUP_JOBS_PER_USER", 1))
+MIAF_SCALEUP_MAX_UNITS = int(os.environ.get("MIAF_SCALEUP_MAX_UNITS", 200_000))
+MIAF_SCALEUP_MAX_DRAWS = int(os.environ.get("MIAF_SCALEUP_MAX_DRAWS", 200))
 #: Upload folders (import previews never confirmed) older than this are deleted [hours].
 MIAF_UPLOAD_MAX_AGE_HOURS = float(os.environ.get("MIAF_UPLOAD_MAX_AGE_HOURS", 24))
 

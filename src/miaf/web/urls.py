@@ -26,6 +26,7 @@ urlpatterns = [
     path("economia/", include("miaf.web.economy.urls")),
     path("exportar/", include("miaf.web.exports.urls")),
     path("evidencia/", include("miaf.web.evidence.urls")),
+    path("escalamiento/", include("miaf.web.scaleup.urls")),
     path("ambiente/", include("miaf.web.environs.urls")),
     path("diseno/", include("miaf.web.designer.urls")),
     path("tablero/", include("miaf.web.dashboard.urls")),

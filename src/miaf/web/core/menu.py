@@ -54,6 +54,8 @@ MENU: list[Entry] = [
     Entry("dashboard:dashboard", _("Tablero de indicadores"), ALL, EVIDENCE),
     Entry("environs:programme", _("Ambiente del programa"), ALL, EVIDENCE),
     Entry("evidence:index", _("Informe de evidencia"), ALL, EVIDENCE),
+    Entry("scaleup:index", _("Simulador de escalamiento"), (Role.ADMINISTRATOR, Role.COORDINATOR, Role.ANALYST),
+          EVIDENCE),
     Entry("market:offer", _("Calendario de oferta"), ALL, MARKET),
     Entry("market:track_record", _("Historial de pronósticos"), ALL, MARKET),
     Entry("market:buyer_list", _("Compradores"), FIELD, MARKET),

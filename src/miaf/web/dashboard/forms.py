@@ -35,9 +35,16 @@ class FastSelect(forms.Select):
 
 
 class DashboardFilterForm(forms.Form):
-    def __init__(self, data, options: dict, personal: bool) -> None:  # noqa: ANN001
+    def __init__(self, data, options: dict, personal: bool, user=None) -> None:  # noqa: ANN001
         super().__init__(data)
         for name, label in LABELS.items():
+            if name == "group" and user is not None:
+                # a text field with suggestions: thousands of groups make no <select> (registry/pickers.py)
+                from miaf.web.accounts.scoping import groups_for
+                from miaf.web.registry.pickers import GroupField
+
+                self.fields[name] = GroupField(label=label, queryset=groups_for(user), required=False)
+                continue
             if name == "colour":
                 colours = PLOT_COLOURS if personal else MUNICIPALITY_COLOURS
                 choices = [(k, str(v)) for k, v in colours.items()]
@@ -51,7 +58,7 @@ class DashboardFilterForm(forms.Form):
         data = getattr(self, "cleaned_data", {}) or {}
 
         def get(name: str, cast=str):  # noqa: ANN001, ANN202
-            value = data.get(name)
+            value = getattr(data.get(name), "pk", data.get(name))  # the group picker cleans to a Group
             return cast(value) if value not in (None, "") else None
 
         return DashboardFilters(organisation=get("organisation", int), municipality=get("municipality"),

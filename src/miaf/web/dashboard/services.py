@@ -231,6 +231,20 @@ def family_count(user, scope: str, version: str) -> int:  # noqa: ANN001
     return cache.cached("families", scope, version, "", count)
 
 
+def scope_filter_options(user) -> dict[str, list[tuple[str, str]]]:  # noqa: ANN001
+    """The filter choices of the user's scope (:func:`filter_options`), cached per data version and language,
+    for the dashboard and the report form. Scopes of ``background_min_families`` families or more are never
+    computed here: their last built choices (possibly of an older version), or ``{}`` before a first build."""
+    scope, version, tables = scope_tables(user)
+    lang = get_language() or ""
+    opts = cache.get("options", scope, lang)
+    if opts is not None and opts.version == version:
+        return opts.value
+    if family_count(user, scope, version) >= cache.param("background_min_families"):
+        return opts.value if opts is not None else {}
+    return cache.put("options", scope, lang, version, filter_options(tables()))
+
+
 def _colour(filters: DashboardFilters, personal: bool) -> DashboardFilters:
     """The filters with the map colouring made valid for the role (plots or municipalities)."""
     from dataclasses import replace
@@ -277,7 +291,7 @@ def dashboard_view(user, query, personal: bool) -> DashboardView:  # noqa: ANN00
     opts = cache.get("options", scope, lang)
     if not large and (opts is None or opts.version != version):
         opts = cache.Entry(version, 0.0, cache.put("options", scope, lang, version, filter_options(tables())))
-    form = DashboardFilterForm(query or None, opts.value if opts else {}, personal)
+    form = DashboardFilterForm(query or None, opts.value if opts else {}, personal, user=user)
     filters = _colour(form.filters() if query else DashboardFilters(), personal)
     mode = "plots" if personal else "muni"
     protected = disclosure.applies(user)

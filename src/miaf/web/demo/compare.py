@@ -32,7 +32,8 @@ def compare_rows() -> list[dict]:
     ind = compute_indicators(load_tables(None, with_layers=False), codes=["payback_years", "npv_per_ha"])
     pb, npv = ind["payback_years"], ind["npv_per_ha"]
     need = float(d["household_size_mean"]) * float(d["maize_consumption_kg_person_day"]) * 365
-    strip = float(e["crop_share"])
+    strip = h["ojo_maize_area_share"]  # maize strips / plot area (miaf.design.crop_area_ha at each plot's slope)
+    seed_maize, seed_bean = float(e["self_consumption_share.maiz"]), float(e["self_consumption_share.frijol"])
     g = e["maize_yield_gain_miaf"]
     lf = e["miaf_labour_factor"]
     reached = (pb.breakdown or {}).get("share_reached")
@@ -49,22 +50,24 @@ def compare_rows() -> list[dict]:
         {"figure": f"Maize per ha of plot, Ojo de Agua {h['baseline_year']}→{h['comparison_year']}", "seed": "+66.7 %",
          "demo": f"{h['ojo_maize_kg_ha'][0]:.0f}→{h['ojo_maize_kg_ha'][1]:.0f} kg/ha, {_pct(h['ojo_maize_gain'])}",
          "kind": "process",
-         "why": f"MIAF-D maize grows on the crop strip only ({100 * strip:.0f} % of the plot, economics.csv crop_share): "
-                f"per ha of plot it falls unless the gain on the strip exceeds {100 * (1 / strip - 1):.0f} %."},
-        {"figure": "Maize per ha of crop strip, Ojo de Agua", "seed": "+66.7 %",
+         "why": f"MIAF-D maize grows on its own strips only ({100 * strip:.0f} % of the plot: the design's crop strips, "
+                f"maize and bean alternating, miaf.design.crop_area_ha): per ha of plot it falls unless the gain on the "
+                f"strip exceeds {100 * (1 / strip - 1):.0f} %." if strip else ""},
+        {"figure": "Maize per ha of maize strip, Ojo de Agua", "seed": "+66.7 %",
          "demo": f"{h['ojo_maize_kg_strip_ha'][0]:.0f}→{h['ojo_maize_kg_strip_ha'][1]:.0f} kg/ha, "
                  f"{_pct(h['ojo_maize_gain_strip'])}",
          "kind": "process",
          "why": f"Each group's gain on the strip is drawn from economics.csv maize_yield_gain_miaf (PERT "
                 f"{g.low:g}–{float(g):g}–{g.high:g}; +31 % is Project Drawdown's global figure, +66.7 % the seed's "
                 f"high end), from the {int(float(e['maize_gain_start_year']))}th year after planting; plus year noise."},
-        {"figure": "Maize self-consumption/market, MIAF-D", "seed": "30/70", "demo": _share(h["maize_self_share"]),
+        {"figure": "Maize self-consumption/market, MIAF-D", "seed": _share(seed_maize), "demo": _share(h["maize_self_share"]),
          "kind": "process",
          "why": f"A family of {float(d['household_size_mean']):g} eats about {need:.0f} kg of maize a year "
                 f"({float(d['maize_consumption_kg_person_day']):g} kg/person/day); a MIAF-D strip on a ~1 ha plot "
-                f"at {float(d['maize_yield_kg_ha']):g} kg/ha gives less, so little is left to sell. The seed's 30/70 "
+                f"at {float(d['maize_yield_kg_ha']):g} kg/ha gives less, so little is left to sell. The seed's "
+                f"{_share(seed_maize)} (economics.csv self_consumption_share.maiz) "
                 "needs larger harvests or smaller households than the demo's sources give."},
-        {"figure": "Bean self-consumption/market, MIAF-D", "seed": "35/65", "demo": _share(h["bean_self_share"]),
+        {"figure": "Bean self-consumption/market, MIAF-D", "seed": _share(seed_bean), "demo": _share(h["bean_self_share"]),
          "kind": "process",
          "why": f"Beans eaten up to {float(d['bean_consumption_kg_person_day']):g} kg/person/day (an estimate, about "
                 "10 kg/yr); the rest of the strip's beans goes to the local market."},

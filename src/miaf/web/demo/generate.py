@@ -5,7 +5,8 @@ harvest, visit or event in the chunk); :mod:`miaf.web.demo.load` turns indexes i
 
 Process, not calibration (issue 16, item 11): records come from an agronomic and household process with
 the parameters of the tables, and nothing is rescaled to hit the seed article's figures. Maize and beans
-grow on the crop strip of a MIAF-D plot (plot area × ``economics.csv`` ``crop_share``) at the hillside
+grow on their own strips of a MIAF-D plot (:func:`miaf.design.crop_area_ha`: plot area × the design's crop-strip
+share at the plot's slope / 2, maize and bean strips alternating; sown and harvested on that area) at the hillside
 yield, maize with the group's gain (drawn from ``maize_yield_gain_miaf``, the economics Monte Carlo's own
 distribution) from the year after planting ``maize_gain_start_year``; trees bear by age along the economics
 ramps (:func:`miaf.economics.cashflow.yield_ramp`); the family keeps the maize and beans it eats
@@ -23,6 +24,8 @@ from typing import Any
 
 import numpy as np
 
+from miaf.design import STRIP_CROPS, crop_area_ha
+from miaf.design import crop_share as design_crop_share
 from miaf.design.materials import sowing_rate_kg_ha
 from miaf.economics.cashflow import miaf_labour_days, yield_ramp
 from miaf.params import load_parameters
@@ -87,9 +90,10 @@ def dates(years: np.ndarray, months: np.ndarray, days: np.ndarray) -> np.ndarray
     return ym.astype("datetime64[M]").astype("datetime64[D]") + (np.asarray(days) - 1).astype("timedelta64[D]")
 
 
-def crop_share() -> float:
-    """Share of a MIAF-D plot under the milpa strip (``economics.csv`` ``crop_share``: the economics' value)."""
-    return float(load_parameters("economics")["crop_share"])
+def crop_share(slope_pct: np.ndarray | float | None = None) -> np.ndarray | float:
+    """Share of a MIAF-D plot under the milpa strips at ``slope_pct`` [%]: the design rule
+    (:func:`miaf.design.crop_share`, 1 − tree band / module), the one the economics uses."""
+    return design_crop_share(slope_pct)
 
 
 def maize_gain_on(years_since_conversion: np.ndarray) -> np.ndarray:
@@ -244,16 +248,18 @@ def generate_chunk(structure: pl.Structure, chunk_index: int, seed: int) -> Chun
             tree_n.append(max(1, round(area_ha[i] * trees_ha * s)))
     tree_plot_a, tree_sp_a, tree_n_a = np.array(tree_plot), np.array(tree_sp), np.array(tree_n)
     crop_years = [int(pl.pfloat(p, "baseline_year")), *(int(y) for y in pl.plist(p, "later_years"))]
-    strip = crop_share()
+    strip = np.asarray(crop_share(out.plots["mean_slope_pct"]), dtype=float)  # per plot: the design rule
     sow_plot, sow_sp, sow_date, sow_qty = [tree_plot_a], [tree_sp_a], [conv[tree_plot_a]], [tree_n_a.astype(float)]
     for y in crop_years:
-        # kg per ha of the crop's own strip: the design's sowing rule (design.materials.sowing_rate_kg_ha); on a
-        # MIAF-D plot maize and bean strips alternate (design.core), each crop on half the crop area
+        # kg per ha of the crop's own strip: the design's sowing rule (design.materials.sowing_rate_kg_ha) on the
+        # crop's area (design.crop_area_ha: maize and bean strips alternate, half the strips each), the very
+        # area the harvests below come from; a traditional plot is all milpa (maize and bean intercropped)
         for code, month in (("maiz", 5), ("frijol", 6)):
             d = dates(np.full(n, y), np.full(n, month), rng.integers(5, 28, n))
-            rate = sowing_rate_kg_ha(code) * np.where(d >= conv, strip * 0.5, 1.0) * lognormal(rng, 0.1, n)
+            ha = np.where(d >= conv, crop_area_ha(area_ha, strip, code, STRIP_CROPS), area_ha)
+            rate = sowing_rate_kg_ha(code) * lognormal(rng, 0.1, n)
             sow_plot.append(np.arange(n)), sow_sp.append(np.full(n, code)), sow_date.append(d)
-            sow_qty.append(np.round(area_ha * rate, 2))
+            sow_qty.append(np.round(ha * rate, 2))
     sp_all = np.concatenate(sow_sp)
     out.plantings = {
         "plot": fam_index[np.concatenate(sow_plot)], "species": sp_all, "planted_on": np.concatenate(sow_date),
@@ -273,11 +279,13 @@ def generate_chunk(structure: pl.Structure, chunk_index: int, seed: int) -> Chun
         d = dates(np.full(n, y), np.full(n, 11), rng.integers(1, 25, n))
         miaf = d >= conv
         on = maize_gain_on(y - conv_year)
-        kg = pl.pfloat(p, "maize_yield_kg_ha") * maize_eff * lognormal(rng, ycv, n) * np.where(miaf, strip * (1 + gain * on), 1)
-        maize_kg[y] = kg * area_ha
+        ha = np.where(miaf, crop_area_ha(area_ha, strip, "maiz", STRIP_CROPS), area_ha)  # as sown above
+        kg = pl.pfloat(p, "maize_yield_kg_ha") * maize_eff * lognormal(rng, ycv, n) * np.where(miaf, 1 + gain * on, 1)
+        maize_kg[y] = kg * ha
         h_plot.append(np.arange(n)), h_sp.append(np.full(n, "maiz")), h_date.append(d), h_kg.append(maize_kg[y])
         d = dates(np.full(n, y), np.full(n, 10), rng.integers(5, 28, n))
-        kg = pl.pfloat(p, "bean_yield_kg_ha") * bean_eff * lognormal(rng, ycv, n) * area_ha * np.where(d >= conv, strip, 1)
+        ha = np.where(d >= conv, crop_area_ha(area_ha, strip, "frijol", STRIP_CROPS), area_ha)
+        kg = pl.pfloat(p, "bean_yield_kg_ha") * bean_eff * lognormal(rng, ycv, n) * ha
         h_plot.append(np.arange(n)), h_sp.append(np.full(n, "frijol")), h_date.append(d), h_kg.append(kg)
     survival = rng.uniform(p["tree_survival"].low, p["tree_survival"].high, n)
     codes, sp_code = np.unique(tree_sp_a, return_inverse=True)
@@ -324,7 +332,8 @@ def generate_chunk(structure: pl.Structure, chunk_index: int, seed: int) -> Chun
     need_maize = persons * pl.pfloat(p, "maize_consumption_kg_person_day")
     need_bean = persons * pl.pfloat(p, "bean_consumption_kg_person_day")
     need = np.where(maize, need_maize[hp], np.where(bean, need_bean[hp], np.nan))
-    other_share = np.clip(pl.pfloat(p, "self_share_other") + rng.normal(0, pl.pfloat(p, "share_noise"), len(hq)), 0.0, 0.99)
+    other_base = float(load_parameters("economics")["self_consumption_share.default"])  # fruit and cash crops
+    other_share = np.clip(other_base + rng.normal(0, pl.pfloat(p, "share_noise"), len(hq)), 0.0, 0.99)
     share = np.where(maize | bean, np.minimum(need / np.maximum(hq, 1e-9), 1.0), other_share)
     # cash need: a family whose maize of that year falls short of its needs buys maize in the lean months
     h_year = hd.astype("datetime64[Y]").astype(np.int64) + 1970

@@ -65,11 +65,17 @@ def compute_headlines() -> dict:
     if corridor is not None:
         inside, total = geodesic_overlap_share(corridor.geometry, list(plots.values_list("boundary", flat=True)))
         share = inside / total if total else 0.0
-    strip = float(load_parameters("economics")["crop_share"])
-    miaf_area = ojo_area * strip  # MIAF-D maize grows on the crop strip only (base year: the whole plot)
+    from miaf.design import STRIP_CROPS, crop_area_ha, crop_share
+
+    # MIAF-D maize grows on its own strips only (miaf.design.crop_area_ha: the crop strips at the plot's slope,
+    # half of them maize); in the base year the whole plot was milpa
+    miaf_area = float(sum(crop_area_ha(float(a), crop_share(s), "maiz", STRIP_CROPS)
+                          for a, s in ojo_plots.values_list("area_ha", "mean_slope_pct")))
+    strip = miaf_area / ojo_area if ojo_area else 0.0  # maize area / plot area
     return {
         "area_ha": float(area),
-        "ojo_maize_kg_strip_ha": [kg_ha[0], kg_ha[1] / strip if ojo_area else 0.0],
+        "ojo_maize_area_share": strip,
+        "ojo_maize_kg_strip_ha": [kg_ha[0], kg_ha[1] / strip if strip else 0.0],
         "ojo_maize_gain_strip": (kg_ha[1] * ojo_area / miaf_area) / kg_ha[0] - 1 if kg_ha[0] and miaf_area else 0.0,
         "municipalities": municipalities,
         "baseline_year": base_y,

@@ -334,6 +334,62 @@ def _write_chunk(chunk: Chunk, ids: dict[str, int], group_ids: list[int], locali
     return n
 
 
+def establishment_purchases(chunk: Chunk, seed: int, chunk_index: int) -> list[dict]:
+    """The planting-year input purchases of each MIAF-D plot of ``chunk`` (family and plot by index).
+
+    The items of the bill of materials the plot economics prices (:func:`miaf.economics.cashflow.establishment_cost_mxn`:
+    seedlings with the replanting share, :func:`miaf.design.seedlings_bought`, compost for the planting holes,
+    tools and A-frame per ha, at the economics.csv unit costs), bought on the day the trees were planted, with the family-to-family price
+    spread of the demo's sales (``price_cv``). The plants counted are the plot's tree plantings.
+    """
+    from miaf.design import seedlings_bought
+    from miaf.params import load_parameters
+    from miaf.params import species as species_catalogue
+
+    econ = load_parameters("economics")
+    cv = pl.pfloat(pl.params(), "price_cv")
+    rng = np.random.default_rng([seed, 7, chunk_index])
+    names = {c: str(r.get("name_es") or c).split(" (")[0] for c, r in species_catalogue().items()}
+    pc, plants = chunk.plots, chunk.plantings
+    trees = plants["unit"] == "plants"
+    plant_plot = np.asarray(plants["plot"])  # plots are numbered like their families (global index)
+    rows: list[dict] = []
+    for i, fam in enumerate(pc["family"].tolist()):
+        mine = trees & (plant_plot == fam)
+        if not mine.any():
+            continue
+        on = plants["planted_on"][mine].min().astype(object)
+        noise = float(np.exp(rng.normal(0.0, cv)))
+        n_total = 0.0
+        for code, n in zip(plants["species"][mine].tolist(), plants["quantity"][mine].tolist(), strict=True):
+            qty = seedlings_bought(n)  # trees × (1 + the design's replanting share), rounded up
+            n_total += n
+            rows.append({"family": fam, "plot": fam, "purchased_on": on, "item": f"Plantas de {names.get(code, code)}",
+                         "quantity": qty, "unit": "plants", "cost_mxn": qty * float(econ["plant_price_mxn"]) * noise})
+        rows.append({"family": fam, "plot": fam, "purchased_on": on, "item": "Abono orgánico para cepas",
+                     "quantity": n_total, "unit": "cepas",
+                     "cost_mxn": n_total * float(econ["hole_compost_cost_mxn_tree"]) * noise})
+        rows.append({"family": fam, "plot": fam, "purchased_on": on, "item": "Herramientas y aparato A",
+                     "quantity": 1, "unit": "juego",
+                     "cost_mxn": float(pc["area_ha"][i]) * float(econ["tools_cost_mxn_ha"]) * noise})
+    return rows
+
+
+def _write_purchases(rows: list[dict], base: dict[str, int]) -> int:
+    """Record the purchases through the records service the web forms use (its rules and audit trail)."""
+    from decimal import Decimal
+
+    from miaf.web.records.services import save_input_purchase
+
+    for r in rows:
+        save_input_purchase(None, {
+            "family_id": base["families"] + r["family"], "plot_id": base["plots"] + r["plot"],
+            "purchased_on": r["purchased_on"], "item": r["item"], "quantity": Decimal(str(round(r["quantity"], 2))),
+            "unit": r["unit"], "cost_mxn": Decimal(str(round(r["cost_mxn"], 2))),
+            "supplier": "Vivero y agroinsumos de la región (demostración)"}, provenance={"origin": "demo"})
+    return len(rows)
+
+
 def _progress(total: int, enabled: bool) -> Callable[[int], None]:
     if not enabled:
         return lambda k: None
@@ -395,9 +451,16 @@ def load_demo(families: int | None = None, seed: int = 2011, reset: bool = False
         with transaction.atomic():
             for key, value in _write_chunk(chunk, ids, group_ids, locality_ids, org_id, species_id, base).items():
                 counts[key] = counts.get(key, 0) + value
+            counts["purchases"] = counts.get("purchases", 0) + _write_purchases(
+                establishment_purchases(chunk, seed, k), base)
         polygons.append(pl.shapely.polygons(np.stack([chunk.plots["polygon_lon"], chunk.plots["polygon_lat"]], axis=-1)))
         areas.append(chunk.plots["area_ha"])
         step(len(chunk.families["code"]))
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # Statistics of the tables just filled: without them the planner takes them for empty and the steps
+        # below (the market's offer queries) ran for minutes each at 20,000 families (docs/benchmarks/load.md).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     from miaf.web.demo.process import load_process
 
     with transaction.atomic():

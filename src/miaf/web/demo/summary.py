@@ -38,6 +38,10 @@ class DemoSummary:
                f"{self.elapsed_s:.1f} s)."]  # fmt: skip
         out.append("  registros: " + ", ".join(f"{k} {v:,}" for k, v in self.counts.items()))
         if h:
+            from miaf.params import load_parameters  # the seed's shares: one row each, economics.csv
+
+            e = load_parameters("economics")
+            seed_maize, seed_bean = float(e["self_consumption_share.maiz"]), float(e["self_consumption_share.frijol"])
             out += [
                 "  cifras calculadas a partir de los registros (artículo semilla entre paréntesis; no se imponen, "
                 "ver `miaf demo --compare`):",
@@ -46,10 +50,11 @@ class DemoSummary:
                 f"    maíz en Ojo de Agua {h['baseline_year']}→{h['comparison_year']}: "
                 f"{h['ojo_maize_kg_ha'][0]:.0f}→{h['ojo_maize_kg_ha'][1]:.0f} kg/ha, "
                 f"{100 * h['ojo_maize_gain']:+.1f} % por ha de parcela; {100 * h['ojo_maize_gain_strip']:+.1f} % por "
-                "ha de franja de cultivo (+66.7 %)",
+                "ha de franja de maíz (+66.7 %)",
                 f"    autoconsumo/mercado en MIAF-D: maíz {100 * h['maize_self_share']:.1f}/"
-                f"{100 - 100 * h['maize_self_share']:.1f} (30/70), frijol {100 * h['bean_self_share']:.1f}/"
-                f"{100 - 100 * h['bean_self_share']:.1f} (35/65)",
+                f"{100 - 100 * h['maize_self_share']:.1f} ({100 * seed_maize:g}/{100 - 100 * seed_maize:g}), frijol "
+                f"{100 * h['bean_self_share']:.1f}/{100 - 100 * h['bean_self_share']:.1f} "
+                f"({100 * seed_bean:g}/{100 - 100 * seed_bean:g})",
                 f"    mano de obra: {h['labour_days_ha'][0]:.1f} → {h['labour_days_ha'][1]:.1f} jornales/ha, "
                 f"×{h['labour_ratio']:.3f} (×1.5)",
             ]

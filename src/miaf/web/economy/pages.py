@@ -471,7 +471,8 @@ def _side_selling(family, calendar, advance_share, delay_months) -> dict | None:
     for i in range(len(fs)):
         sales.append({
             "year": fs.year[i], "month": str(MONTH_LABELS[int(a["month"][i]) - 1]), "species": species_name(fs.species[i]),
-            "kg": float(a["kg"][i]), "intermediary": bool(a["intermediary"][i]), "in_deficit": bool(a["in_deficit"][i]),
+            "kg": float(a["kg"][i]), "intermediary": bool(a["intermediary"][i]), "channel": fs.channel[i],
+            "in_deficit": bool(a["in_deficit"][i]),
             "deficit_known": fs.in_deficit_known[i], "org_price": float(a["org_price"][i]),
             "int_price": float(a["int_price"][i]), "org_value": float(result.value_organisation[i]),
             "int_value": float(result.value_intermediary[i]),

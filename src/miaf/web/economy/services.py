@@ -25,7 +25,6 @@ says which number came from where.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -41,7 +40,6 @@ from miaf.household.calendar import HouseholdCalendar, Ledger
 from miaf.params import load_parameters, species
 
 __all__ = [
-    "FamilySales",
     "PlotInputs",
     "family_ledger",
     "family_sales",
@@ -196,10 +194,8 @@ def plot_inputs(plot) -> PlotInputs:  # noqa: ANN001, C901, PLR0912, PLR0915
             share = min(float(strip) / float(area), 1.0)
             params["crop_share"] = share
             design_items["crop_share"] = f"diseño v{design.version}"
-            band = float(table["tree_band_share"])
-            if share + band > 1:
-                params["tree_band_share"] = 1.0 - share
-                design_items["tree_band_share"] = f"diseño v{design.version} (1 − franja de cultivo)"
+            params["tree_band_share"] = 1.0 - share  # the strips and the band share the plot (miaf.design.crop_share)
+            design_items["tree_band_share"] = f"diseño v{design.version} (1 − franja de cultivo)"
         if summary.get("establishment_person_days") is not None:
             establishment_days = float(summary["establishment_person_days"])
             design_items["establishment_labour_days"] = f"diseño v{design.version}"
@@ -328,6 +324,7 @@ def plot_inputs(plot) -> PlotInputs:  # noqa: ANN001, C901, PLR0912, PLR0915
         parameters=params,
         records=year_records,
         name=str(plot.name),
+        slope_pct=float(plot.mean_slope_pct) if plot.mean_slope_pct is not None else None,
     )
     scenario.validate()
     return PlotInputs(scenario=scenario, start_year=start, start_source=start_source, ex_post=ex_post,
@@ -488,117 +485,32 @@ def family_ledger(family) -> Ledger:  # noqa: ANN001
 
 
 # -- family: sales -----------------------------------------------------------------------------------
-@dataclass
-class FamilySales:
-    """The family's sales as :class:`Sales` columns, plus what was filled and from where."""
-
-    sales: Sales
-    species: list[str]  # crop code per sale
-    year: list[int]
-    org_price_source: list[str]  # recorded | group_month | group_year | catalogue (per sale)
-    in_deficit_known: list[bool]  # False where the family has no calendar for that year
-    excluded: int  # sales to local markets or other buyers (neither organisation nor intermediary)
-
-    def __len__(self) -> int:
-        return len(self.species)
-
-
 def _current_group(family):  # noqa: ANN001, ANN202
     m = family.memberships.filter(left_on__isnull=True).order_by("-joined_on").first()
     m = m or family.memberships.order_by("-joined_on").first()
     return m.group if m is not None else None
 
 
-def family_sales_detail(family, calendar: HouseholdCalendar | None = None) -> FamilySales:  # noqa: ANN001, C901
-    """Sales of the family's harvests to the organisation or an intermediary, with the fills made.
+def family_sales_detail(family, calendar: HouseholdCalendar | None = None):  # noqa: ANN001, ANN201
+    """The family's sales as :class:`miaf.web.trade.sales.SalesTable`: the one loader of the side-selling
+    page (:func:`miaf.web.trade.sales.load_sales`), restricted to this family.
 
-    ``in_deficit`` of a sale is the family's calendar deficit in the month of the harvest (delivery);
-    years without a calendar count as not in deficit. The organisation's price for an intermediary sale is
-    the kg-weighted mean organisation price of the same crop among the group's families in the same month,
-    else the same year, else the catalogue price. Payment delays come from ``paid_on`` where recorded.
+    So the family page and the side-selling page describe a sale the same way: intermediary, local market
+    and other buyers are outside the organisation; the organisation's price of an outside sale is its
+    published purchase price for that product and month, else the kg-weighted mean price the group's
+    families got from it that month, else that year, else the catalogue price; delays from ``paid_on``.
+    ``in_deficit`` of a sale is the deficit of ``calendar`` (the family's calendar) in the harvest month;
+    years without a calendar count as not in deficit (``in_deficit_known``).
     """
-    from miaf.web.records.models import HarvestDestination
+    from miaf.household.calendar import household_calendar
+    from miaf.web.trade.sales import load_sales
 
-    days = float(load_parameters("economy_pages")["days_per_month"])
     group = _current_group(family)
-    group_id = group.pk if group is not None else 0
-    rows = []
-    excluded = 0
-    for h in _family_harvests(family):
-        for d in h.destinations.all():
-            if d.destination in ("organisation", "intermediary"):
-                rows.append((h, d))
-            elif d.destination != "self":
-                excluded += 1
-    codes = sorted({h.species.code for h, _ in rows})
-    org = HarvestDestination.objects.filter(destination="organisation", price_mxn_per_kg__isnull=False,
-                                            harvest__species__code__in=codes)
-    if group is not None:
-        org = org.filter(harvest__plot__family__memberships__group=group).distinct()
-    else:
-        org = org.filter(harvest__plot__family=family)
-    by_month: dict[tuple, list[float]] = defaultdict(lambda: [0.0, 0.0])
-    by_year: dict[tuple, list[float]] = defaultdict(lambda: [0.0, 0.0])
-    for code, when, kg, price in org.values_list("harvest__species__code", "harvest__harvested_on", "kg",
-                                                 "price_mxn_per_kg"):
-        for acc in (by_month[code, when.year, when.month], by_year[code, when.year]):
-            acc[0] += _f(kg)
-            acc[1] += _f(kg) * _f(price)
-
-    deficit_rows = None
-    if calendar is not None and len(calendar):
-        deficit_rows = calendar
-    cols: dict[str, list] = defaultdict(list)
-    sources, known = [], []
-    for h, d in rows:
-        when = h.harvested_on
-        code = h.species.code
-        cols["month"].append(when.month)
-        cols["kg"].append(_f(d.kg))
-        cols["channel"].append(d.destination)
-        price = _f(d.price_mxn_per_kg) if d.price_mxn_per_kg is not None else math.nan
-        delay = (d.paid_on - when).days / days if d.paid_on and d.paid_on >= when else math.nan
-        if d.destination == "organisation" and not math.isnan(price):
-            cols["org_price"].append(price)
-            sources.append("recorded")
-        else:
-            m, y = by_month.get((code, when.year, when.month)), by_year.get((code, when.year))
-            if m and m[0] > 0:
-                cols["org_price"].append(m[1] / m[0])
-                sources.append("group_month")
-            elif y and y[0] > 0:
-                cols["org_price"].append(y[1] / y[0])
-                sources.append("group_year")
-            else:
-                cols["org_price"].append(float((species().get(code) or {}).get("default_price_mxn_kg")
-                                                or h.species.default_price_mxn_kg))
-                sources.append("catalogue")
-        cols["int_price"].append(price if d.destination == "intermediary" else math.nan)
-        cols["org_delay_months"].append(delay if d.destination == "organisation" else math.nan)
-        cols["int_delay_months"].append(delay if d.destination == "intermediary" else math.nan)
-        in_deficit, ok = False, False
-        if deficit_rows is not None:
-            r = int(deficit_rows.rows(family.pk, when.year)[0])
-            if r >= 0:
-                in_deficit, ok = bool(deficit_rows.deficit[r, when.month - 1]), True
-        cols["in_deficit"].append(in_deficit)
-        known.append(ok)
-    n = len(rows)
-    sales = Sales(
-        family_id=np.full(n, family.pk, dtype=np.int64),
-        group_id=np.full(n, group_id, dtype=np.int64),
-        month=np.asarray(cols["month"], dtype=np.int64),
-        kg=np.asarray(cols["kg"], dtype=float),
-        channel=np.asarray(cols["channel"], dtype=object),
-        in_deficit=np.asarray(cols["in_deficit"], dtype=bool),
-        org_price=np.asarray(cols["org_price"], dtype=float),
-        int_price=np.asarray(cols["int_price"], dtype=float),
-        org_delay_months=np.asarray(cols["org_delay_months"], dtype=float),
-        int_delay_months=np.asarray(cols["int_delay_months"], dtype=float),
-    )
-    return FamilySales(sales=sales, species=[h.species.code for h, _ in rows],
-                       year=[h.harvested_on.year for h, _ in rows], org_price_source=sources,
-                       in_deficit_known=known, excluded=excluded)
+    if calendar is None:
+        ledger = family_ledger(family)
+        calendar = household_calendar(ledger) if len(ledger) else None
+    # an empty family ledger gives no calendar here, and none from load_sales' ledger lines either
+    return load_sales([group.pk] if group is not None else [], families=[family.pk], calendar=calendar)
 
 
 def family_sales(family, calendar: HouseholdCalendar | None = None) -> Sales:  # noqa: ANN001

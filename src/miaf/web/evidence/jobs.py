@@ -8,9 +8,6 @@ report (:func:`.report.build_report`), writes ``MEDIA_ROOT/informes/informe-<id>
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from miaf.indicators import IndicatorFilters
+from miaf.web.core import jobs as core_jobs
+from miaf.web.core.jobs import process_alive
 
 from .models import ReportJob
 
@@ -54,18 +53,16 @@ class JobLimitError(ValueError):
 def check_job_limits(user) -> None:  # noqa: ANN001
     """Refuse a new job while the user has ``MIAF_REPORT_JOBS_PER_USER`` or the server
     ``MIAF_REPORT_JOBS_TOTAL`` jobs queued or running (jobs whose process is gone are marked failed first)."""
-    active = ReportJob.objects.filter(status__in=[ReportJob.Status.QUEUED, ReportJob.Status.RUNNING])
-    reap_interrupted(list(active))
-    per_user = int(getattr(settings, "MIAF_REPORT_JOBS_PER_USER", 1))
-    total = int(getattr(settings, "MIAF_REPORT_JOBS_TOTAL", 2))
-    mine = active.filter(user=user).count()
-    if mine >= per_user:
-        raise JobLimitError(_("Ya tiene %(n)d informe(s) en proceso; el máximo por persona es %(max)d. Espere a que "
-                              "termine antes de generar otro.") % {"n": mine, "max": per_user})
-    running = active.count()
-    if running >= total:
-        raise JobLimitError(_("El servidor ya está generando %(n)d informe(s); el máximo a la vez es %(max)d. "
-                              "Inténtelo de nuevo en unos minutos.") % {"n": running, "max": total})
+    reap_interrupted(list(core_jobs.active_jobs(ReportJob)))
+    try:
+        core_jobs.check_job_limits(
+            user, ReportJob, int(getattr(settings, "MIAF_REPORT_JOBS_PER_USER", 1)),
+            lambda n, most: _("Ya tiene %(n)d informe(s) en proceso; el máximo por persona es %(max)d. Espere a "
+                              "que termine antes de generar otro.") % {"n": n, "max": most},
+            lambda n, most: _("El servidor ya está generando %(n)d informe(s); el máximo a la vez es %(max)d. "
+                              "Inténtelo de nuevo en unos minutos.") % {"n": n, "max": most})
+    except ValueError as exc:
+        raise JobLimitError(str(exc)) from None
 
 
 def create_job(user, filters: dict | None = None, fmt: str = "pdf") -> ReportJob:  # noqa: ANN001
@@ -80,29 +77,9 @@ def create_job(user, filters: dict | None = None, fmt: str = "pdf") -> ReportJob
 
 def start_job(job: ReportJob) -> int:
     """Start the background process that runs ``job``; returns its pid."""
-    reports_dir().mkdir(parents=True, exist_ok=True)
-    log = (reports_dir() / f"informe-{job.pk}.log").open("ab")
-    proc = subprocess.Popen([sys.executable, "-m", "miaf.cli", "report", "--job", str(job.pk)],
-                            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy(),
-                            start_new_session=True)  # fmt: skip
-    log.close()
-    ReportJob.objects.filter(pk=job.pk).update(pid=proc.pid)
-    return proc.pid
-
-
-def process_alive(pid: int) -> bool:
-    """Does process ``pid`` exist on this machine and is it not a zombie (ended, never waited for)?"""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return True  # no /proc: trust kill()
-    return state not in ("Z", "X")
+    pid = core_jobs.spawn(["report", "--job", str(job.pk)], reports_dir() / f"informe-{job.pk}.log")
+    ReportJob.objects.filter(pk=job.pk).update(pid=pid)
+    return pid
 
 
 def reap_interrupted(jobs) -> int:  # noqa: ANN001
@@ -111,20 +88,11 @@ def reap_interrupted(jobs) -> int:  # noqa: ANN001
     A job started by the web page records its process id; if that process was killed (or the machine
     restarted) the job would otherwise show "en proceso" forever.
     """
-    dead = [j.pk for j in jobs if j.active and j.pid and not process_alive(j.pid)]
-    if dead:
-        ReportJob.objects.filter(pk__in=dead, status__in=[ReportJob.Status.QUEUED, ReportJob.Status.RUNNING]).update(
-            status=ReportJob.Status.FAILED, message=INTERRUPTED, finished=timezone.now())
-    return len(dead)
+    return core_jobs.reap_interrupted(jobs, INTERRUPTED)
 
 
 def _updater(job_id: int, echo: Callable[[int, str], None] | None) -> Callable[[int, str], None]:
-    def update(pct: int, stage: str) -> None:
-        ReportJob.objects.filter(pk=job_id).update(progress=int(pct), message=stage[:300])
-        if echo is not None:
-            echo(pct, stage)
-
-    return update
+    return core_jobs.progress_updater(ReportJob, job_id, echo)
 
 
 def run_job(job_id: int, echo: Callable[[int, str], None] | None = None) -> ReportJob:

@@ -37,6 +37,9 @@ def register(subparsers) -> None:  # noqa: ANN001
     p.add_argument("--municipality", help="municipality: id, name or 5-digit INEGI key")
     p.add_argument("--group", help="working group: id or name")
     p.add_argument("--system", help="production system code (traditional, miaf, miaf_d, other)")
+    p.add_argument("--headers", choices=("codes", "labels"), default="codes",
+                   help="CSV/XLSX header row: the stable column codes (default, for programs) or the labels in --lang")
+    p.add_argument("--lang", choices=("es", "en"), default="es", help="language of the labels (default es)")
     p.add_argument("--location", choices=("municipality", "grid"), default="municipality",
                    help="open data: municipality (default) or 1 km grid cell")
     p.set_defaults(func=handle)
@@ -136,12 +139,13 @@ def handle(args: argparse.Namespace) -> int:
         raise ValueError(f"--user {args.user}: this role may export only open-data") from exc
     export = EXPORTS["parcelas" if slug == "disenos" else slug]
     qs = filtered_queryset(export, user, filter_params(export, user, args))
+    header = export.spec.header(args.headers == "labels", args.lang)
     if fmt == "csv":
         with out.open("w", encoding="utf-8", newline="") as fh:
-            fh.writelines(csv_chunks(export.spec.names, iter_rows(export.spec, qs)))
+            fh.writelines(csv_chunks(header, iter_rows(export.spec, qs)))
     elif fmt == "xlsx":
         with out.open("wb") as fh:
-            write_xlsx(export.spec, iter_rows(export.spec, qs), fh)
+            write_xlsx(export.spec, iter_rows(export.spec, qs), fh, header)
     elif fmt == "geojson":
         features = geo.design_features(geo.latest_designs(qs)) if slug == "disenos" else geo.plot_features(qs)
         with out.open("w", encoding="utf-8") as fh:

@@ -14,7 +14,11 @@ from collections.abc import Iterable
 
 from miaf.web.exports.columns import ALL_TABLES, Column, TableSpec
 
-CSV_HEADER = ["table", "column", "label_es", "label_en", "meaning", "unit", "type", "personal", "codes"]
+#: The CSV carries both languages side by side (labels and meanings), like the XLSX's dictionary sheet: one file
+#: serves Spanish and English readers and maps a labelled header back to its code. Only the codes' labels
+#: (``codes``) follow the active language.
+CSV_HEADER = ["table", "column", "label_es", "label_en", "meaning_es", "meaning_en", "unit", "type", "personal",
+              "codes"]
 
 
 def choices_of(column: Column) -> list[tuple[str, str]]:
@@ -43,9 +47,20 @@ def codes_text(column: Column, lang: str | None = None) -> str:
         return codes_text(column)
 
 
+def _active(lang: str | None) -> str:
+    if lang:
+        return lang
+    from django.utils import translation
+
+    return translation.get_language() or "es"
+
+
 def rows(tables: Iterable[TableSpec] = ALL_TABLES, lang: str | None = None) -> list[list[str]]:
+    """``[table, column, label_es, label_en, meaning, unit, type, personal, codes]`` per column; the meaning and
+    the codes' labels in ``lang`` (default: the active language; Spanish unless English is chosen)."""
+    lang = _active(lang)
     return [
-        [t.slug, c.name, c.label_es, c.label_en, c.meaning, c.unit, c.dtype, "yes" if c.personal else "no",
+        [t.slug, c.name, c.label_es, c.label_en, c.meaning_in(lang), c.unit, c.dtype, "yes" if c.personal else "no",
          codes_text(c, lang)]
         for t in tables for c in t.columns
     ]
@@ -57,7 +72,8 @@ def csv_text(tables: Iterable[TableSpec] = ALL_TABLES, lang: str | None = None) 
     buf.write("\ufeff")
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
-    writer.writerows(rows(tables, lang))
+    writer.writerows([t.slug, c.name, c.label_es, c.label_en, c.meaning_es, c.meaning, c.unit, c.dtype,
+                      "yes" if c.personal else "no", codes_text(c, lang)] for t in tables for c in t.columns)
     return buf.getvalue()
 
 
@@ -66,18 +82,23 @@ def _cell(text: str) -> str:
 
 
 def markdown(tables: Iterable[TableSpec] = ALL_TABLES, heading_level: int = 2, lang: str = "en") -> str:
-    """One Markdown section per table: description and a table of its columns (codes labelled in ``lang``)."""
+    """One Markdown section per table: description (English, then Spanish) and a table of its columns with both
+    meanings (codes labelled in ``lang`` after the English meaning, in Spanish after the Spanish one)."""
     hashes = "#" * heading_level
     out: list[str] = []
     for t in tables:
         kind = " (open data)" if t.open_data else ""
-        out += [f"{hashes} `{t.slug}`: {t.title_en}{kind}", "", t.description, "",
-                "| column | label (es) | label (en) | meaning | unit | type | personal |", "|---|---|---|---|---|---|---|"]
+        out += [f"{hashes} `{t.slug}`: {t.title_en} / {t.title_es}{kind}", "", t.description, "",
+                f"*es:* {t.description_es}", "",
+                "| column | label (es) | label (en) | meaning (en) | meaning (es) | unit | type | personal |",
+                "|---|---|---|---|---|---|---|---|"]
         for c in t.columns:
             codes = codes_text(c, lang) if c.choices else ""
+            codes_es = codes_text(c, "es") if c.choices else ""
             meaning = c.meaning + (f" Codes: {codes}." if codes else "")
-            out.append(f"| `{c.name}` | {_cell(c.label_es)} | {_cell(c.label_en)} | {_cell(meaning)} | {c.unit} | "
-                       f"{c.dtype} | {'yes' if c.personal else 'no'} |")
+            meaning_es = c.meaning_es + (f" Códigos: {codes_es}." if codes_es else "")
+            out.append(f"| `{c.name}` | {_cell(c.label_es)} | {_cell(c.label_en)} | {_cell(meaning)} | "
+                       f"{_cell(meaning_es)} | {c.unit} | {c.dtype} | {'yes' if c.personal else 'no'} |")
         out.append("")
     return "\n".join(out)
 
@@ -95,6 +116,21 @@ def document(lang: str = "en") -> str:
         "",
         "Types: text, integer, real, date (ISO 8601, YYYY-MM-DD), boolean (true/false in CSV, 0/1 in",
         "GeoPackage). Money in Mexican pesos (MXN), mass in kg, area in hectares, labour in person-days.",
+        "",
+        "## Headers: codes for machines, labels for people",
+        "",
+        "The `column` code is the stable name of a column: English snake_case, never translated, unchanged",
+        "between languages and releases; scripts should read it. By default every CSV and XLSX header row holds",
+        "these codes. For people, the header row can hold the labels in the user's language instead (`label (es)`",
+        "or `label (en)` below): `?cabecera=etiquetas` on a table download (the export page offers both; the",
+        "labels follow the language chosen with the site's switch), or `miaf export TABLE --headers labels",
+        "--lang es|en`. The XLSX's `diccionario` sheet always pairs each code with both labels, so a labelled",
+        "file can be mapped back, and with both meanings (`meaning_es`, `meaning_en`); so does the dictionary's",
+        "CSV (and the open-data ZIP's `diccionario.csv`), whose choice-code labels follow the chosen language. The",
+        "dictionary page shows titles, descriptions, labels and meanings in the chosen language (Spanish by",
+        "default); this document shows both. GeoJSON and GeoPackage properties, the open-data ZIP (its `datapackage.json`",
+        "names the fields) and the API always use the codes. Codes of choice columns (`F`, `miaf_d` …) are values",
+        "and stay codes in every header mode.",
         "",
         "The programme indicators add their own definitions to this dictionary later (issue 6, indicators).",
         "",

@@ -230,20 +230,26 @@ def _xlsx_value(ws, value: Any):  # noqa: ANN001, ANN202
 
 
 def dictionary_rows(spec: TableSpec) -> list[list[str]]:
-    return [[c.name, c.label_es, c.label_en, c.meaning, c.unit, "yes" if c.personal else "no"] for c in spec.columns]
+    return [[c.name, c.label_es, c.label_en, c.meaning_es, c.meaning, c.unit, "yes" if c.personal else "no"]
+            for c in spec.columns]
 
 
-DICTIONARY_HEADER = ["column", "label_es", "label_en", "meaning", "unit", "personal"]
+#: Both languages side by side, like the dictionary CSV (docs/data-dictionary.md, "Headers").
+DICTIONARY_HEADER = ["column", "label_es", "label_en", "meaning_es", "meaning_en", "unit", "personal"]
 
 
-def write_xlsx(spec: TableSpec, rows: Iterable[tuple], fh: IO[bytes]) -> None:
-    """Write the rows to ``fh`` as an XLSX workbook (openpyxl write-only mode): data and dictionary sheets."""
+def write_xlsx(spec: TableSpec, rows: Iterable[tuple], fh: IO[bytes], header: list[str] | None = None) -> None:
+    """Write the rows to ``fh`` as an XLSX workbook (openpyxl write-only mode): data and dictionary sheets.
+
+    ``header`` is the first row of the data sheet (default: the stable codes, ``spec.names``); the dictionary
+    sheet always pairs each code with its labels.
+    """
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(spec.slug[:31])
     ws.freeze_panes = "A2"
-    ws.append(spec.names)
+    ws.append(header or spec.names)
     for row in rows:
         ws.append([_xlsx_value(ws, v) for v in row])
     meta = wb.create_sheet("diccionario")

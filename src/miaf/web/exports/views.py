@@ -16,11 +16,12 @@ import tempfile
 from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from miaf.web.accounts.scoping import can_see_personal_data, require_personal_data, role_of
 from miaf.web.exports import anonymise, dictionary, geo
@@ -36,6 +37,9 @@ CONTENT_TYPES = {
     "zip": "application/zip",
     "md": "text/markdown; charset=utf-8",
 }
+#: ``?cabecera=`` of the CSV/XLSX tables: the stable codes (default, for programs) or labels in the user's
+#: language (for people). docs/data-dictionary.md, "Headers".
+HEADER_PARAM = {"codigos": False, "codes": False, "etiquetas": True, "labels": True}
 #: ``?ubicacion=`` values of the open-data export.
 LOCATION_PARAM = {"municipio": "municipality", "municipality": "municipality", "rejilla": "grid", "grid": "grid"}
 
@@ -70,8 +74,11 @@ def _file(write: Callable[[str], object], stem: str, ext: str) -> FileResponse:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    context = {"tables": list(EXPORTS.values()), "personal": can_see_personal_data(request.user),
-               "query": request.GET.urlencode()}
+    english = (get_language() or "es").startswith("en")
+    tables = [{"spec": e.spec, "title": e.spec.title_en if english else e.spec.title_es} for e in EXPORTS.values()]
+    query = request.GET.copy()
+    query.pop("cabecera", None)
+    context = {"tables": tables, "personal": can_see_personal_data(request.user), "query": query.urlencode()}
     return render(request, "exports/index.html", context)
 
 
@@ -81,12 +88,17 @@ def table(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     if export is None or fmt not in TABLE_FORMATS:
         raise Http404("No such export.")
     require_personal_data(request.user)
+    labels = HEADER_PARAM.get(request.GET.get("cabecera", "codigos"))
+    if labels is None:
+        raise BadRequest(_("«cabecera» debe ser «codigos» (los códigos estables de las columnas) o «etiquetas» "
+                           "(los nombres de las columnas en su idioma)."))
     spec = export.spec
+    header = spec.header(labels, get_language() or "es")
     qs = filtered_queryset(export, request.user, request.GET)
     if fmt == "csv":
-        return _stream(csv_chunks(spec.names, iter_rows(spec, qs)), spec.slug, "csv")
+        return _stream(csv_chunks(header, iter_rows(spec, qs)), spec.slug, "csv")
     tmp = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it, which deletes it)
-    write_xlsx(spec, iter_rows(spec, qs), tmp)
+    write_xlsx(spec, iter_rows(spec, qs), tmp, header)
     tmp.seek(0)
     response = FileResponse(tmp, as_attachment=True, filename=_filename(spec.slug, "xlsx"),
                             content_type=CONTENT_TYPES["xlsx"])
@@ -138,11 +150,11 @@ def open_data(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dictionary_page(request: HttpRequest) -> HttpResponse:
-    english = (get_language() or "es").startswith("en")
+    lang = get_language() or "es"
     tables = [
-        {"spec": t, "title": t.title_en if english else t.title_es,
-         "columns": [{"c": c, "label": c.label_en if english else c.label_es, "codes": dictionary.codes_text(c)}
-                     for c in t.columns]}
+        {"spec": t, "title": t.title(lang), "description": t.description_in(lang),
+         "columns": [{"c": c, "label": c.label(lang), "meaning": c.meaning_in(lang),
+                      "codes": dictionary.codes_text(c)} for c in t.columns]}
         for t in ALL_TABLES
     ]
     return render(request, "exports/dictionary.html", {"tables": tables})

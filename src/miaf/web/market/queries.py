@@ -8,8 +8,9 @@ plot by plot:
   first MIAF/MIAF-D phase, else the first fruit-tree planting), using only what is dated up to ``as_of``;
   plots with none of these are not MIAF-D plots and offer nothing here (a traditional milpa is not forecast);
 * trees: fruit-tree plantings in plants, else the latest design's ``trees_by_species``;
-* milpa strip: maize and bean on the design's crop strip (``crop_strip_area_ha`` / design area × plot area),
-  else on the plot area × ``crop_share`` of ``economics.csv``;
+* milpa strip: maize and bean each on its part of the design's crop strips (:func:`miaf.design.crop_area_ha`,
+  alternating strips: half each) of the design's crop strip (``crop_strip_area_ha`` / design area × plot area),
+  else on the plot area × :func:`miaf.design.crop_share` at the plot's slope;
 * recorded harvests of the last ``offer_record_window_years`` complete years before ``as_of`` calibrate each
   plot and species (:func:`record_calibration`): the trees' recent years, not their youth.
 
@@ -27,7 +28,6 @@ from django.db.models import CharField, FloatField, IntegerField, Min, QuerySet,
 from django.db.models.functions import Cast, Substr
 
 from miaf.economics.offer import OfferRows, offer_parameters, record_calibration, species_kinds
-from miaf.params import load_parameters
 
 DEFAULT_CROPS = ("maiz", "frijol")
 MIAF_SYSTEMS = ("miaf", "miaf_d")
@@ -73,7 +73,7 @@ def offer_table(families: QuerySet, as_of: dt.date | None = None, product: str |
     tree_codes, crop_codes = species_kinds()
     plot_qs = Plot.objects.filter(family__in=families)
     plots = list(plot_qs.order_by("pk").values_list(
-        "pk", "family_id", "area_ha", "established_on", "family__locality__municipality_id"))
+        "pk", "family_id", "area_ha", "established_on", "family__locality__municipality_id", "mean_slope_pct"))
     phase_start = dict(PlotPhase.objects.filter(plot__in=plot_qs, system__in=MIAF_SYSTEMS, started_on__lte=as_of)
                        .values("plot_id").annotate(first=Min("started_on")).values_list("plot_id", "first"))
     trees: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
@@ -92,11 +92,14 @@ def offer_table(families: QuerySet, as_of: dt.date | None = None, product: str |
             designs[pid] = _design_summary(summary)
     member = {f: (g, o) for f, g, o in Membership.objects.filter(family__in=families, left_on__isnull=True)
               .order_by("joined_on").values_list("family_id", "group_id", "group__producer_organisation_id")}
-    crop_share = float(load_parameters("economics")["crop_share"])
+    from miaf.design import (  # the design rules: strip share at the slope, crop's part
+        crop_area_ha,
+        crop_share,
+    )
 
     keep, starts = [], []
     sp, qty, row_plot = [], [], []
-    for pid, fid, area, established, _mun in plots:
+    for pid, fid, area, established, _mun, slope in plots:
         if established and established <= as_of:
             start = established.year
         elif pid in phase_start:
@@ -115,16 +118,17 @@ def offer_table(families: QuerySet, as_of: dt.date | None = None, product: str |
                           if n and c in tree_codes}
         strip = design.get("crop_strip_area_ha")
         d_area = design.get("area_ha") or area
-        strip_ha = (min(float(strip) / float(d_area), 1.0) * area) if strip is not None and d_area else area * crop_share
+        strip_ha = ((min(float(strip) / float(d_area), 1.0) * area) if strip is not None and d_area
+                    else area * float(crop_share(slope)))
         for code, n in sorted(plot_trees.items()):
             sp.append(code)
             qty.append(n)
             row_plot.append(i)
-        for code in DEFAULT_CROPS:
-            if code in crop_codes:
-                sp.append(code)
-                qty.append(strip_ha)
-                row_plot.append(i)
+        on_strips = [c for c in DEFAULT_CROPS if c in crop_codes]
+        for code in on_strips:
+            sp.append(code)
+            qty.append(float(crop_area_ha(strip_ha, 1.0, code, on_strips)))  # maize and bean alternate strips
+            row_plot.append(i)
     species_arr = np.array(sp, dtype=object)
     qty_arr = np.array(qty, dtype=float)
     row_plot_arr = np.array(row_plot, dtype=np.int64)

@@ -41,12 +41,18 @@ ANALYST_BY = ("total", "organisation", "municipality")
 
 # ---------------------------------------------------------------------------------------------- scope
 def offer_families(user, organisation=None, municipality=None, group=None) -> QuerySet:  # noqa: ANN001
-    """Families whose plots make the user's offer, with the page's filters (ids or objects)."""
+    """Families whose plots make the user's offer, with the page's filters (ids or objects). An organisation
+    is a producer organisation (its groups) or an accompanying one (the groups of the producers it
+    accompanies)."""
+    from django.db.models import Q
+
     from miaf.web.registry.queries import aggregate_families
 
     qs = aggregate_families(user)
     if organisation:
-        qs = qs.filter(memberships__group__producer_organisation=organisation, memberships__left_on__isnull=True)
+        qs = qs.filter(Q(memberships__group__producer_organisation=organisation)
+                       | Q(memberships__group__producer_organisation__accompanied_by=organisation),
+                       memberships__left_on__isnull=True)
     if group:
         qs = qs.filter(memberships__group=group, memberships__left_on__isnull=True)
     if municipality:
@@ -108,6 +114,7 @@ class Offer:
     unit_ids: list[int]
     table: OfferTable
     product_names: dict[str, str] = field(default_factory=dict)
+    fragments: dict[tuple, str] = field(default_factory=dict, repr=False)  # rendered HTML (:func:`rendered`)
 
     @property
     def n_plots(self) -> int:
@@ -131,22 +138,28 @@ def _scope(user) -> str:  # noqa: ANN001
 
 
 def _cached(key: tuple, build):  # noqa: ANN001, ANN202
-    """``build()`` memoised per process in the default cache, tagged with the dashboard's data version (any
-    change of plots, plantings, designs, phases, harvests or memberships makes a new entry)."""
-    import hashlib
+    """``build()`` kept in process memory (:func:`miaf.web.core.memo.versioned`, never pickled) under the key,
+    the active language (labels such as "Total") and the dashboard's data version: any change of plots,
+    plantings, designs, phases, harvests or memberships makes a new entry, and ``offer_cache_s`` bounds its age."""
+    from django.utils.translation import get_language
 
-    from django.core.cache import caches
-
+    from miaf.web.core.memo import versioned
     from miaf.web.dashboard.cache import data_version
 
-    digest = hashlib.blake2b(repr((key, data_version())).encode(), digest_size=16).hexdigest()
-    cache = caches["default"]
-    name = f"market:{digest}"
-    value = cache.get(name)
-    if value is None:
-        value = build()
-        cache.set(name, value, timeout=int(float(offer_parameters()["offer_cache_s"])))
-    return value
+    return versioned(("market", get_language(), *key), data_version(), build,
+                     ttl=float(offer_parameters()["offer_cache_s"]))
+
+
+def rendered(offer: Offer, name: str, render) -> str:  # noqa: ANN001
+    """The HTML of a part of a page drawn from ``offer`` (the calendar table), rendered once per offer,
+    fragment and language and kept with the cached offer: a warm request only pastes it."""
+    from django.utils.translation import get_language
+
+    key = (name, get_language())
+    html = offer.fragments.get(key)
+    if html is None:
+        html = offer.fragments[key] = render()
+    return html
 
 
 def current_month(today: dt.date | None = None) -> tuple[int, int]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 
+import numpy as np
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from miaf.web.accounts.models import Role
 from miaf.web.accounts.scoping import families_for, groups_for, plots_for, require_personal_data, role_of
+from miaf.web.core.paging import GROUPS_PER_PAGE, page_of, picker
 from miaf.web.market import services
 from miaf.web.market.exports import OFFER, offer_rows
 from miaf.web.market.forms import MONTH_SHORT, BuyerForm, ConsentForm, DemandForm, OfferFilterForm
@@ -60,16 +62,22 @@ def _cells_html(p10, p50, p90) -> str:  # noqa: ANN001
         for a, b, c in zip(p10.tolist(), p50.tolist(), p90.tolist(), strict=True)))
 
 
-def _table(offer: services.Offer) -> list[dict]:
-    """Rows for the calendar table: unit × product with 12 monthly cells (P50 and P10–P90)."""
-    f = offer.forecast
+#: Units (groups, municipalities, organisations) per page of the offer calendar: each is up to one row per
+#: product (≈7), so 25 groups are ≈175 rows × 12 months, ≈90 kB of HTML (engineering choice: a promoter's
+#: phone on a slow connection; docs/benchmarks/market.md).
+OFFER_UNITS_PER_PAGE = 25
+
+
+def _rows(offer: services.Offer, f, labels: list[str], units) -> list[dict]:  # noqa: ANN001
+    """Rows for the calendar table: unit × product with 12 monthly cells (P50 and P10–P90), for ``units``
+    (indices of ``f``'s units) only."""
     rows = []
-    for u, label in enumerate(offer.unit_labels):
+    for u in units:
         for j, code in enumerate(f.products):
             if f.kg_q["p90"][u, j].sum() <= 0:
                 continue
             cells = _cells_html(f.sale_kg_q["p10"][u, j], f.sale_kg_q["p50"][u, j], f.sale_kg_q["p90"][u, j])
-            rows.append({"unit": label, "product": offer.product_names.get(code, code), "code": code, "cells": cells,
+            rows.append({"unit": labels[u], "product": offer.product_names.get(code, code), "code": code, "cells": cells,
                          "total_p50": float(f.sale_kg_q["p50"][u, j].sum()),
                          "value": float(f.value_mxn[u, j].sum())})
     return rows
@@ -78,8 +86,21 @@ def _table(offer: services.Offer) -> list[dict]:
 @login_required
 def offer_page(request: HttpRequest) -> HttpResponse:
     form, offer = _offer_from_request(request)
-    context = {"form": form, "offer": offer, "rows": _table(offer), "months": _month_labels(offer.forecast.months),
-               "analyst": _analyst(request), "query": request.GET.urlencode()}
+    f = offer.forecast
+    months = _month_labels(f.months)
+    # page over the units that have an offer; each page's table is rendered once per computed offer and language
+    units = np.flatnonzero(f.kg_q["p90"].sum(axis=(1, 2)) > 0).tolist() if f.n_units else []
+    page = page_of(request, units, OFFER_UNITS_PER_PAGE)
+    totals = ""
+    if len(offer.unit_labels) > 1:  # the sum over every unit (all pages), from the cached forecast's draws
+        totals = services.rendered(offer, "offer_totals", lambda: render_to_string(
+            "market/_offer_rows.html", {"rows": _rows(offer, f.unit_sum(), [_("Total")], [0]), "show_unit": True,
+                                        "totals": True}))
+    table_html = services.rendered(offer, f"offer_table:{page.number}", lambda: render_to_string(
+        "market/_offer_table.html", {"rows": _rows(offer, f, offer.unit_labels, page.object_list), "months": months,
+                                     "show_unit": True, "totals_html": totals}))
+    context = {"form": form, "offer": offer, "table_html": table_html, "analyst": _analyst(request),
+               "query": request.GET.urlencode(), "pager": picker(request, page, anchor="#offer-calendar")}
     return render(request, "market/offer.html", context)
 
 
@@ -239,8 +260,10 @@ def demand_match(request: HttpRequest, pk: int) -> HttpResponse:
     by = "group" if request.GET.get("por") != "municipio" else "municipality"
     match = services.match_demand(request.user, demand, by=by)
     months = [lab for lab, m in zip(_month_labels(match["window"]), match["mask"], strict=True) if m]
+    page = page_of(request, match["units"], GROUPS_PER_PAGE)
     return render(request, "market/demand_match.html", {"demand": demand, "match": match, "months": months,
-                                                        "by": by})
+                                                        "by": by, "units": page.object_list,
+                                                        "pager": picker(request, page, anchor="#match-units")})
 
 
 def _sheet_context(request: HttpRequest, pk: int) -> dict:

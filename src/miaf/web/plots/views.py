@@ -41,9 +41,10 @@ def _map_data(plot=None, family=None) -> dict:  # noqa: ANN001
 def plot_list(request: HttpRequest) -> HttpResponse:
     require_personal_data(request.user)
     form = PlotFilterForm(request.GET or None, user=request.user)
-    plots = form.apply(plots_for(request.user)).select_related("family__locality__municipality")
-    plots = plots.order_by("family__code", "name")
-    return list_page(request, plots, form, "plots/plot_list.html", "plots/_plot_table.html")
+    plots = form.apply(plots_for(request.user)).select_related(None).order_by("family__code", "name", "pk")
+    return list_page(request, plots, form, "plots/plot_list.html", "plots/_plot_table.html",
+                     rows=lambda page: page.select_related("family__locality__municipality")
+                     .defer("family__locality__municipality__boundary"))
 
 
 @login_required

@@ -19,6 +19,7 @@ from miaf.web.registry.models import (
     Municipality,
     Organisation,
 )
+from miaf.web.registry.pickers import GroupField
 from miaf.web.registry.services import register_family, update_family
 
 #: ``<input type="date">`` only accepts ISO dates, whatever the page's language.
@@ -45,14 +46,12 @@ class ScopedFilterForm(forms.Form):
         label=_("Organización"), queryset=Organisation.objects.none(), required=False, empty_label=_("todas"))
     municipality = forms.ModelChoiceField(
         label=_("Municipio"), queryset=Municipality.objects.none(), required=False, empty_label=_("todos"))
-    group = forms.ModelChoiceField(
-        label=_("Grupo"), queryset=Group.objects.none(), required=False, empty_label=_("todos"))
+    # A text field with suggestions, not a <select>: an organisation has thousands of groups (registry/pickers.py).
+    group = GroupField(label=_("Grupo"), required=False)
 
     def __init__(self, data, user, **kwargs) -> None:  # noqa: ANN001
         super().__init__(data, **kwargs)
-        # The choices show names only: without the municipalities' outlines (~8 KB of JSON each, decoded once per
-        # group: 16 s of a 6,700-group list, docs/benchmarks/load.md).
-        groups = groups_for(user).defer("locality__municipality__boundary")
+        groups = groups_for(user)
         self.fields["group"].queryset = groups
         self.fields["organisation"].queryset = Organisation.objects.filter(groups__in=groups).distinct()
         # Two id subqueries, no DISTINCT: the OR of both joins multiplied groups by families per locality and

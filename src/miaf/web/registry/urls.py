@@ -7,6 +7,7 @@ from miaf.web.registry import views, views_office
 app_name = "registry"
 urlpatterns = [
     path("grupos/", views.group_list, name="group_list"),
+    path("grupos/opciones/", views.group_options, name="group_options"),
     path("grupos/nuevo/", views_office.group_form, name="group_create"),
     path("grupos/<int:pk>/editar/", views_office.group_form, name="group_edit"),
     path("familias/", views.family_list, name="family_list"),

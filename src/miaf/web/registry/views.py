@@ -48,10 +48,20 @@ def is_partial(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
 
 
-def list_page(request: HttpRequest, qs, form, template: str, partial: str, **extra) -> HttpResponse:  # noqa: ANN001
-    """Paginate ``qs`` and render the whole page, or only the table for an htmx refresh."""
+def list_page(request: HttpRequest, qs, form, template: str, partial: str, rows=None, **extra) -> HttpResponse:  # noqa: ANN001
+    """Paginate ``qs`` and render the whole page, or only the table for an htmx refresh.
+
+    ``rows``, if given, builds the page's rows from a queryset of the page's records only: ``qs`` then only
+    needs to order and filter. At scale the columns (subqueries per row, outlines) must not be computed for
+    the thousands of rows an OFFSET skips (page 200 of the family list: 5 s, docs/benchmarks/load.md).
+    """
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "rows": page.object_list, "partial": partial, **extra}
+    shown = page.object_list
+    if rows is not None:
+        ids = list(shown.values_list("pk", flat=True))
+        order = {pk: i for i, pk in enumerate(ids)}
+        shown = sorted(rows(qs.model.objects.filter(pk__in=ids)), key=lambda r: order[r.pk])
+    context = {"form": form, "page": page, "rows": shown, "partial": partial, **extra}
     return render(request, partial if is_partial(request) else template, context)
 
 
@@ -106,8 +116,10 @@ def group_list(request: HttpRequest) -> HttpResponse:
 def family_list(request: HttpRequest) -> HttpResponse:
     require_personal_data(request.user)
     form = ScopedFilterForm(request.GET or None, user=request.user)
-    families = family_summary(form.apply(families_for(request.user)))
-    return list_page(request, families, form, "registry/family_list.html", "registry/_family_table.html")
+    families = form.apply(families_for(request.user)).select_related(None).order_by("code")
+    return list_page(request, families, form, "registry/family_list.html", "registry/_family_table.html",
+                     rows=lambda page: family_summary(
+                         page.select_related("locality__municipality").defer("locality__municipality__boundary")))
 
 
 def ledger_by_month(family: Family) -> dict:
@@ -196,3 +208,18 @@ def family_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("registry:family_detail", pk=family.pk)
     return render(request, "registry/family_form.html", {"form": form, "members": members, "family": family})
 
+
+
+# ---------------------------------------------------------------------------------------------- group picker
+
+
+@login_required
+def group_options(request: HttpRequest) -> HttpResponse:
+    """The group picker's suggestions (registry/pickers.py): ``<option>``s of at most 20 groups of the user's
+    scope matching ``q`` (or ``group``, the picker's own parameter). Group names only, as every role's filters
+    already show them."""
+    from miaf.web.registry.pickers import suggestions
+
+    text = request.GET.get("q") or request.GET.get("group") or ""
+    options = suggestions(groups_for(request.user), text[:160])
+    return render(request, "registry/_group_options.html", {"options": options})

@@ -9,6 +9,7 @@ groups (and the whole selection) with at least ``k_min_families`` families with 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
@@ -17,6 +18,7 @@ import pandas as pd
 
 from miaf.economics.sidesell import analyse_side_selling, what_if
 from miaf.params import load_parameters
+from miaf.web.core.memo import versioned
 
 from .sales import CHANNELS, SalesTable, load_sales
 
@@ -39,6 +41,7 @@ class Assumptions:
     delay_months: float  # [month] payment delay in the faster-payment what-if
     price_change: float  # [fraction] change of the organisation's price in the price what-if
     deficit_relief: float  # [fraction] deficit months removed by diversification
+    advance_rate: float = 0.0  # [fraction month⁻¹] interest the organisation charges on the advance
 
     @classmethod
     def defaults(cls) -> Assumptions:
@@ -47,7 +50,8 @@ class Assumptions:
                    organisation_rate=float(econ["organisation_credit_rate_month"]),
                    advance_share=float(pages["whatif_advance_share"]), delay_months=float(pages["whatif_delay_months"]),
                    price_change=float(trade["whatif_price_change"]),
-                   deficit_relief=float(trade["whatif_deficit_relief"]))
+                   deficit_relief=float(trade["whatif_deficit_relief"]),
+                   advance_rate=float(trade["advance_rate_month"]))
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -59,7 +63,7 @@ SCENARIOS = ("advance", "delay", "price", "diversification")
 def _whatifs(table: SalesTable, a: Assumptions) -> dict[str, dict]:
     common = {"deficit_rate": a.deficit_rate, "normal_rate": a.normal_rate, "organisation_rate": a.organisation_rate}
     runs = {
-        "advance": what_if(table.sales, advance_share=a.advance_share, **common),
+        "advance": what_if(table.sales, advance_share=a.advance_share, advance_rate=a.advance_rate, **common),
         "delay": what_if(table.sales, delay_months=a.delay_months, **common),
         "price": what_if(table.sales, price_change=a.price_change, **common),
         "diversification": what_if(table.sales, deficit_relief=a.deficit_relief, **common),
@@ -94,8 +98,40 @@ def side_selling(group_ids: Iterable[int], year: int | None = None, assumptions:
     ``share_outside`` and the channels), ``groups`` (with ``n_families`` and ``suppressed``), ``whatifs``,
     ``assumptions``, ``fills`` (how the organisation's offer was found) and, when ``personal``, ``families``.
     With ``personal`` False every aggregate of fewer than :func:`min_families` families is suppressed.
+
+    The result is kept in process memory per groups, year, assumptions and rights while :func:`data_version`
+    holds (:func:`miaf.web.core.memo.versioned`): callers must not change it (copy what they annotate).
     """
     a = assumptions or Assumptions.defaults()
+    ids = tuple(sorted({int(g) for g in group_ids}))
+    return versioned(cache_key(ids, year, a, personal), data_version(),
+                     lambda: _side_selling(ids, year, a, personal), ttl=cache_seconds())
+
+
+def cache_key(group_ids: Iterable[int], year: int | None, assumptions: Assumptions, personal: bool) -> tuple:
+    """What makes one analysis differ from another (with :func:`data_version`, the data it read)."""
+    ids = tuple(sorted({int(g) for g in group_ids}))
+    return ("sidesell", hashlib.blake2b(repr(ids).encode(), digest_size=12).hexdigest(), year,
+            tuple(sorted(assumptions.to_dict().items())), bool(personal), min_families())
+
+
+def data_version() -> str:
+    """What the analysis reads: the record tables of the dashboard's data version (harvests, sales, ledger,
+    memberships, plots …) and the organisation's published prices."""
+    from miaf.web.core.memo import table_fingerprint
+    from miaf.web.dashboard.cache import data_version as records_version
+
+    from .models import OrganisationPrice
+
+    return f"{records_version()}:{table_fingerprint(OrganisationPrice)}"
+
+
+def cache_seconds() -> float:
+    """How long a computed analysis is reused at most (``offer_cache_s`` of ``params/market.csv``)."""
+    return float(load_parameters("market")["offer_cache_s"])
+
+
+def _side_selling(group_ids: tuple[int, ...], year: int | None, a: Assumptions, personal: bool) -> dict:
     k = min_families()
     table = load_sales(group_ids, year)
     out: dict = {"n_sales": len(table), "assumptions": a.to_dict(), "k_min_families": k, "excluded": table.excluded,

@@ -263,7 +263,8 @@ def create_repayment(request: HttpRequest, payload: RepaymentIn):  # noqa: ANN20
 def sidesell(request: HttpRequest, group: int | None = None, organisation: int | None = None,  # noqa: ANN201, PLR0913
              year: int | None = None, advance_share: float | None = None, delay_months: float | None = None,
              price_change: float | None = None, deficit_relief: float | None = None,
-             deficit_rate: float | None = None, normal_rate: float | None = None):
+             deficit_rate: float | None = None, normal_rate: float | None = None,
+             advance_rate: float | None = None):
     """Shares are fractions (0.6 = 60 %), rates fractions per month, values MXN/kg. Without personal-data
     rights only aggregates of at least k families are returned."""
     from dataclasses import replace
@@ -274,7 +275,8 @@ def sidesell(request: HttpRequest, group: int | None = None, organisation: int |
     if group is not None:
         groups = groups.filter(pk=group)
     given = {"advance_share": advance_share, "delay_months": delay_months, "price_change": price_change,
-             "deficit_relief": deficit_relief, "deficit_rate": deficit_rate, "normal_rate": normal_rate}
+             "deficit_relief": deficit_relief, "deficit_rate": deficit_rate, "normal_rate": normal_rate,
+             "advance_rate": advance_rate}
     for name, value in given.items():
         if value is not None and not (-1 < value <= 100):
             raise ValidationError({name: _("Fuera de rango.")})

@@ -142,13 +142,13 @@ def _purchases(rng: np.random.Generator) -> tuple[int, int]:
     if n_purchases:
         return n_quotes, n_purchases
     # The demo draws no plot designs: buy instead the replanting seedlings of the tree the group planted most
-    # (recorded plantings × seedling_replacement_fraction of params/design.csv), split equally.
+    # (recorded plantings × the replanting share, miaf.design.replanting_share), split equally.
     from django.db.models import Sum
 
-    from miaf.params import load_parameters
+    from miaf.design import replanting_share
     from miaf.web.records.models import Planting
 
-    replace = float(load_parameters("design")["seedling_replacement_fraction"])
+    replace = float(replanting_share())
     groups = (Group.objects.filter(memberships__family__origin="demo", memberships__left_on__isnull=True)
               .distinct().order_by("name"))
     for group in groups[:QUOTE_GROUPS]:

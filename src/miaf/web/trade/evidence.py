@@ -39,7 +39,7 @@ def report_section(user: Any, filters: Any) -> dict:
     names = dict(groups.values_list("pk", "name"))
     protected = user is not None and disclosure.applies(user)
     year = getattr(filters, "year", None)
-    r = side_selling(list(names), year=int(year) if year else None, personal=not protected)
+    r = dict(side_selling(list(names), year=int(year) if year else None, personal=not protected))  # a copy: cached
     r["families"] = []  # a document: never family by family
     r["groups"] = [g | {"name": names.get(g["group_id"], "")} for g in r["groups"]]
     r["protected"] = protected

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from miaf.web.accounts.scoping import families_for, groups_for, organisations_for
 from miaf.web.records.forms import decimal_input, integer_input, month_choices, species_queryset
 from miaf.web.registry.models import Organisation, OrganisationKind
+from miaf.web.registry.pickers import GroupField
 
 from .models import Advance, CollectivePurchase, Currency, Quality, Repayment
 
@@ -104,7 +105,7 @@ class SideSellForm(forms.Form):
 
     organisation = forms.ModelChoiceField(label=_("Organización"), queryset=Organisation.objects.none(),
                                           required=False, empty_label=_("todas"))
-    group = forms.ModelChoiceField(label=_("Grupo"), queryset=None, required=False, empty_label=_("todos"))
+    group = GroupField(label=_("Grupo"), required=False)  # thousands of groups: no <select> (registry/pickers.py)
     year = forms.IntegerField(label=_("Año de las ventas"), required=False, min_value=1990, max_value=2100,
                               widget=integer_input())
     deficit_rate_pct = forms.FloatField(label=_("Interés implícito en un mes de déficit [%/mes]"), min_value=0,
@@ -122,15 +123,18 @@ class SideSellForm(forms.Form):
                                         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}))
     deficit_relief_pct = forms.FloatField(label=_("Meses de déficit que quita la diversificación [%]"), min_value=0,
                                           max_value=100, required=False, widget=decimal_input())
+    advance_rate_pct = forms.FloatField(label=_("Interés que cobra la organización por el anticipo [%/mes]"),
+                                        min_value=0, max_value=10, required=False, widget=decimal_input())
 
     PCT = {"deficit_rate_pct": "deficit_rate", "normal_rate_pct": "normal_rate",
            "organisation_rate_pct": "organisation_rate", "advance_pct": "advance_share",
-           "price_change_pct": "price_change", "deficit_relief_pct": "deficit_relief"}
+           "price_change_pct": "price_change", "deficit_relief_pct": "deficit_relief",
+           "advance_rate_pct": "advance_rate"}
 
     def __init__(self, data: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
         groups = groups_for(user)
-        self.fields["group"].queryset = groups.order_by("name")
+        self.fields["group"].queryset = groups
         self.fields["organisation"].queryset = Organisation.objects.filter(groups__in=groups).distinct()
         self.is_valid()
 

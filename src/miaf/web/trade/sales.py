@@ -31,7 +31,7 @@ from django.db.models import FloatField
 from django.db.models.functions import Cast
 
 from miaf.economics.sidesell import Sales
-from miaf.household.calendar import Ledger, household_calendar
+from miaf.household.calendar import HouseholdCalendar, Ledger, household_calendar
 from miaf.params import load_parameters, species
 
 OUTSIDE = ("intermediary", "local_market", "other")
@@ -97,13 +97,23 @@ def _ledger(family_ids: list[int]) -> Ledger:
                   category=np.asarray(cats, dtype=object), amount=np.asarray([_f(a) for a in cols[6]], dtype=float))
 
 
-def load_sales(group_ids: Iterable[int], year: int | None = None) -> SalesTable:  # noqa: C901
-    """Every sale (harvest destination other than self-consumption) of the families now in ``group_ids``."""
+def load_sales(group_ids: Iterable[int], year: int | None = None, families: Iterable[int] | None = None,  # noqa: C901, PLR0912, PLR0915
+               calendar: HouseholdCalendar | None = None) -> SalesTable:
+    """Every sale (harvest destination other than self-consumption) of the families now in ``group_ids``.
+
+    ``families`` keeps only those families' sales (the family economy page: one family) while the group
+    means of the organisation's price still come from every family of the groups; a family of ``families``
+    with no current group in ``group_ids`` counts as group 0 (only its own sales fill its means).
+    ``calendar`` replaces the families' household calendar built from their ledger lines (the family page
+    passes the one it shows, with its own food)."""
     from miaf.web.records.models import HarvestDestination
     from miaf.web.trade.models import OrganisationPrice
 
     days = float(load_parameters("economy_pages")["days_per_month"])
     fam_group, org_of_group = _memberships(group_ids)
+    only = None if families is None else {int(f) for f in families}
+    for f in only or ():
+        fam_group.setdefault(f, 0)
     families = list(fam_group)
     qs = (HarvestDestination.objects.filter(harvest__plot__family_id__in=families)
           .exclude(destination="self").exclude(price_mxn_per_kg__isnull=True).exclude(kg__lte=0))
@@ -126,9 +136,10 @@ def load_sales(group_ids: Iterable[int], year: int | None = None) -> SalesTable:
                 acc[0] += float(kg)
                 acc[1] += float(kg) * float(price)
     catalogue = species()
-    calendar = None
-    if families:
-        ledger = _ledger(families)
+    if only is not None:  # the group means above came from every family; the sales are only these
+        rows = [r for r in rows if r[0] in only]
+    if calendar is None and families:
+        ledger = _ledger(sorted(only) if only is not None else families)
         calendar = household_calendar(ledger) if len(ledger) else None
     cols: dict[str, list] = defaultdict(list)
     meta: dict[str, list] = defaultdict(list)
@@ -176,7 +187,7 @@ def load_sales(group_ids: Iterable[int], year: int | None = None) -> SalesTable:
     # the family's calendar row of each sale, looked up for all sales at once
     n = len(cols["kg"])
     deficit, known = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-    if calendar is not None and n:
+    if calendar is not None and len(calendar) and n:
         r = calendar.rows(np.asarray(cols["family_id"]), np.asarray(meta["year"]))
         known = r >= 0
         deficit[known] = calendar.deficit[r[known], np.asarray(cols["month"])[known] - 1]

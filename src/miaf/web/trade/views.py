@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from miaf.web.accounts.models import Role
@@ -25,11 +26,13 @@ from miaf.web.accounts.scoping import (
     require_personal_data,
     role_of,
 )
+from miaf.web.core.memo import versioned
+from miaf.web.core.paging import GROUPS_PER_PAGE, page_of, picker
 from miaf.web.records.views import put_errors
 from miaf.web.registry.models import Family, OrganisationKind
 
 from . import needs, services
-from .analysis import Assumptions, side_selling
+from .analysis import Assumptions, cache_key, cache_seconds, data_version, side_selling
 from .forms import AdvanceForm, PriceForm, PurchaseForm, QuoteForm, RepaymentForm, SideSellForm
 from .models import Advance, CollectivePurchase, OrganisationPrice, SupplierQuote
 
@@ -136,18 +139,31 @@ def sidesell(request: HttpRequest) -> HttpResponse:
     assumptions = form.assumptions(defaults)
     personal = can_see_personal_data(request.user)
     ids = _group_ids(form, request.user)
-    result = side_selling(ids, year=form.value("year"), assumptions=assumptions, personal=personal)
-    names = dict(groups_for(request.user).filter(pk__in=ids).values_list("pk", "name"))
-    for g in result["groups"]:
-        g["name"] = names.get(g["group_id"], "")
-    for run in result["whatifs"].values():
-        for g in run["by_group"]:
-            g["name"] = names.get(int(g["group_id"]), "")
-    codes = dict(Family.objects.filter(pk__in=[f["family_id"] for f in result["families"]]).values_list("pk", "code"))
-    for f in result["families"]:
-        f["code"] = codes.get(f["family_id"], "")
+    year = form.value("year")
+    result = side_selling(ids, year=year, assumptions=assumptions, personal=personal)
+
+    def detail() -> dict:
+        """The per-group and per-family rows with their names (thousands for a programme), once per result."""
+        names = dict(groups_for(request.user).filter(pk__in=ids).values_list("pk", "name"))
+        codes = dict(Family.objects.filter(pk__in=[f["family_id"] for f in result["families"]])
+                     .values_list("pk", "code"))
+        return {"groups": [g | {"name": names.get(g["group_id"], "")} for g in result["groups"]],
+                "families": [f | {"code": codes.get(f["family_id"], "")} for f in result["families"]]}
+
+    detail_html = ""
+    if result["n_sales"] and not result.get("suppressed_all"):
+        rows = versioned(("sidesell-rows", cache_key(ids, year, assumptions, personal)), data_version(), detail,
+                         ttl=cache_seconds())
+        # one page of each table (groups: ?page=, families: ?fpage=), the other table's page and the filters kept
+        groups, families = page_of(request, rows["groups"], GROUPS_PER_PAGE), page_of(
+            request, rows["families"], GROUPS_PER_PAGE, "fpage")
+        detail_html = render_to_string("trade/_sidesell_detail.html", {
+            "r": result, "personal": personal, "groups": groups.object_list, "families": families.object_list,
+            "group_pager": picker(request, groups, anchor="#groups"),
+            "family_pager": picker(request, families, "fpage", anchor="#families")})
     shown = {k: (round(v * 100, 3) if k != "delay_months" else v) for k, v in assumptions.to_dict().items()}
-    return render(request, "trade/sidesell.html", {"form": form, "r": result, "a": shown, "personal": personal})
+    return render(request, "trade/sidesell.html", {"form": form, "r": result, "a": shown, "personal": personal,
+                                                   "detail_html": detail_html})
 
 
 # --------------------------------------------------------------------------- collective purchases

@@ -21,7 +21,9 @@ router = Router(tags=["families"])
 
 
 def family_queryset(user):  # noqa: ANN001, ANN201
-    return families_for(user).prefetch_related("members", "memberships")
+    # the locality only (FamilyOut reads its municipality_id): not the municipality's outline, ~8 KB of JSON
+    # decoded per family (docs/benchmarks/load.md)
+    return families_for(user).select_related(None).select_related("locality").prefetch_related("members", "memberships")
 
 
 def save_family(request: HttpRequest, family: Family, data: dict, created: bool) -> Family:

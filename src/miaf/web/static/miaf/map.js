@@ -169,15 +169,69 @@
     fit(base, drawn);
   }
 
-  function init() {
-    if (typeof L === "undefined") { return; }
-    var nodes = document.querySelectorAll("[data-miaf-map]");
-    Array.prototype.forEach.call(nodes, function (el) {
-      var data = readJSON(el.dataset.miafMap) || {};
-      var fieldId = el.dataset.miafEditor;
-      var field = fieldId ? document.getElementById(fieldId) : null;
-      if (field) { editor(el, data, field); } else { viewer(el, data); }
+  function setUp(el) {
+    var data = readJSON(el.dataset.miafMap) || {};
+    var fieldId = el.dataset.miafEditor;
+    var field = fieldId ? document.getElementById(fieldId) : null;
+    if (field) { editor(el, data, field); } else { viewer(el, data); }
+  }
+
+  // A page whose map is not what it opens with (the family page) names Leaflet's files in data-leaflet instead
+  // of loading them with the page (registry/_map_scripts.html with lazy=True). They are fetched after the page
+  // has loaded, once the map comes near the screen, so that the rest of the page is usable first on a slow
+  // connection (docs/benchmarks/page-weight.md); a map already on the first screen has them fetched at once.
+  // The plot page (its map at the top) and the plot editor load Leaflet with the page: fetched with the page's
+  // own files it arrives sooner than any script could ask for it.
+  var me = document.currentScript;
+  var lazy = me && me.dataset.leaflet ? JSON.parse(me.dataset.leaflet) : null;
+  var loading = null;
+  var NEAR = 300;  // px below the screen that count as near
+
+  function loadFile(tag, url) {
+    return new Promise(function (resolve, reject) {
+      var node = document.createElement(tag);
+      if (tag === "link") { node.rel = "stylesheet"; node.href = url; } else { node.src = url; node.async = false; }
+      node.onload = resolve;
+      node.onerror = function () { reject(new Error("no se pudo cargar " + url)); };
+      document.head.appendChild(node);
     });
+  }
+  function pageLoaded() {
+    if (document.readyState === "complete") { return Promise.resolve(); }
+    return new Promise(function (resolve) { window.addEventListener("load", resolve, { once: true }); });
+  }
+  function leaflet(now) {
+    if (window.L) { return Promise.resolve(); }
+    if (!loading) {
+      loading = (now ? Promise.resolve() : pageLoaded()).then(function () {
+        return Promise.all((lazy.css || []).map(function (url) { return loadFile("link", url); })
+          .concat((lazy.js || []).map(function (url) { return loadFile("script", url); })));
+      });
+    }
+    return loading;
+  }
+  function lazySetUp(el, now) {
+    leaflet(now).then(function () { setUp(el); }).catch(function (err) { notice(el, String(err)); });
+  }
+
+  function init() {
+    var nodes = Array.prototype.slice.call(document.querySelectorAll("[data-miaf-map]"));
+    if (!lazy) {
+      if (typeof L === "undefined") { return; }
+      nodes.forEach(setUp);
+      return;
+    }
+    var later = nodes.filter(function (el) {
+      if (el.getBoundingClientRect().top < window.innerHeight + NEAR) { lazySetUp(el, true); return false; }
+      return true;
+    });
+    if (!window.IntersectionObserver) { later.forEach(function (el) { lazySetUp(el, false); }); return; }
+    var near = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) { near.unobserve(entry.target); lazySetUp(entry.target, false); }
+      });
+    }, { rootMargin: NEAR + "px 0px" });
+    later.forEach(function (el) { near.observe(el); });
   }
 
   if (document.readyState === "loading") {
