@@ -164,7 +164,7 @@ def spawned(settings, monkeypatch):  # noqa: ANN001, ANN201
 # Fixtures through which a test reaches a database (pytest-django's, and the projects' own that build a database
 # outside the test transaction). Under MIAF_DATABASE_TESTS_ONLY=true (CI's PostgreSQL pass) only the tests that
 # reach a database run: the rest (science, forms, CLI on files) never touch one and already ran on SQLite.
-_DATABASE_FIXTURES = {"db", "transactional_db", "django_db_blocker", "live_server", "fault_db", "two_postgres_databases"}
+_DATABASE_FIXTURES = {"django_db_setup", "fault_db", "two_postgres_databases"}
 
 
 def pytest_collection_modifyitems(config, items):  # noqa: ANN001, ANN201

@@ -16,7 +16,7 @@ from django.utils import translation
 import miaf.web
 
 TEMPLATES = Path(miaf.web.__file__).parent
-BARE_ID = re.compile(r"\{\{ ?[\w.]+\.(?:pk|id) ?(?:\|(?!stringformat|unlocalize)[^}]*)?\}\}")
+BARE_ID = re.compile(r"\{\{ ?(?:[\w.]+\.(?:pk|id)|pk) ?(?:\|(?!stringformat|unlocalize)[^}]*)?\}\}")
 
 
 def test_no_template_prints_a_bare_primary_key():
