@@ -23,7 +23,7 @@ from django.conf import settings
 from django.utils import timezone
 
 __all__ = ["ACTIVE", "GENERIC_INTERRUPTED", "JOB_MODELS", "active_jobs", "check_job_limits", "process_alive",
-           "progress_updater", "reap_interrupted", "spawn"]
+           "mark_done", "mark_failed", "progress_updater", "reap_interrupted", "spawn"]
 
 #: Every model of background jobs (app_label.Model); kinds whose app is not installed are skipped.
 JOB_MODELS = ("evidence.ReportJob", "scaleup.ScaleupJob")
@@ -118,3 +118,15 @@ def progress_updater(model, job_id: int, echo: Callable[[int, str], None] | None
             echo(pct, stage)
 
     return update
+
+
+def mark_failed(model, job_id: int, exc: BaseException) -> None:  # noqa: ANN001
+    """End a job's row failed, with the exception's message on one line (its type when it has none)."""
+    model.objects.filter(pk=job_id).update(status="failed", message=" ".join(str(exc).split())[:300] or type(exc).__name__,
+                                           finished=timezone.now())  # fmt: skip
+
+
+def mark_done(model, job_id: int, output: str, **fields) -> None:  # noqa: ANN001, ANN003
+    """End a job's row done at 100 %, with where its output is and any fields of its own kind."""
+    model.objects.filter(pk=job_id).update(status="done", progress=100, message="listo", output=output,
+                                           finished=timezone.now(), **fields)  # fmt: skip

@@ -44,3 +44,30 @@ class Provenance(TimeStamped):
 
     class Meta:
         abstract = True
+
+
+class BackgroundJob(models.Model):
+    """A background job's row (:mod:`miaf.web.core.jobs`): its state, progress, process and end.
+
+    Each kind adds its own ``user`` (with its own ``related_name``), inputs and ``output``."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("en cola")
+        RUNNING = "running", _("en proceso")
+        DONE = "done", _("listo")
+        FAILED = "failed", _("falló")
+
+    status = models.CharField(_("estado"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("avance [%]"), default=0)
+    message = models.CharField(_("etapa o mensaje"), max_length=300, blank=True)
+    pid = models.PositiveIntegerField(_("proceso"), null=True, blank=True)
+    created = models.DateTimeField(_("creado"), auto_now_add=True)
+    finished = models.DateTimeField(_("terminado"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created", "-pk"]
+
+    @property
+    def active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

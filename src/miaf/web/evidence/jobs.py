@@ -13,7 +13,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from miaf.indicators import IndicatorFilters
@@ -113,13 +112,9 @@ def run_job(job_id: int, echo: Callable[[int, str], None] | None = None) -> Repo
         path = output_path(job)
         write_report(report, path)
     except Exception as exc:  # the job records any failure; the process exits non-zero
-        ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.FAILED,
-                                                   message=" ".join(str(exc).split())[:300] or type(exc).__name__,
-                                                   finished=timezone.now())  # fmt: skip
+        core_jobs.mark_failed(ReportJob, job.pk, exc)
         raise
-    ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.DONE, progress=100, message="listo",
-                                               output=str(path), data_version=report.data_version,
-                                               finished=timezone.now())  # fmt: skip
+    core_jobs.mark_done(ReportJob, job.pk, str(path), data_version=report.data_version)
     if echo is not None:
         echo(100, "listo")
     job.refresh_from_db()

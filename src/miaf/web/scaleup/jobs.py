@@ -14,7 +14,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from miaf.web.core import jobs as core_jobs
@@ -103,12 +102,9 @@ def run_job(job_id: int, echo: Callable[[int, str], None] | None = None) -> Scal
         update(92, "resumen PDF")
         write_brief(job, out)
     except Exception as exc:  # the job records any failure; the process exits non-zero
-        ScaleupJob.objects.filter(pk=job.pk).update(status=ScaleupJob.Status.FAILED,
-                                                    message=" ".join(str(exc).split())[:300] or type(exc).__name__,
-                                                    finished=timezone.now())  # fmt: skip
+        core_jobs.mark_failed(ScaleupJob, job.pk, exc)
         raise
-    ScaleupJob.objects.filter(pk=job.pk).update(status=ScaleupJob.Status.DONE, progress=100, message="listo",
-                                                output=str(out), finished=timezone.now())  # fmt: skip
+    core_jobs.mark_done(ScaleupJob, job.pk, str(out))
     if echo is not None:
         echo(100, "listo")
     job.refresh_from_db()

@@ -7,13 +7,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from miaf.web.core.models import BackgroundJob
 
-class ScaleupJob(models.Model):
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("en cola")
-        RUNNING = "running", _("en proceso")
-        DONE = "done", _("listo")
-        FAILED = "failed", _("falló")
+
+class ScaleupJob(BackgroundJob):
 
     interrupted_message = ("interrumpido: el proceso de la simulación terminó sin terminarla; "
                            "vuelva a ejecutarla")
@@ -27,22 +24,11 @@ class ScaleupJob(models.Model):
     draws = models.PositiveIntegerField(_("sorteos Monte Carlo"))
     seed = models.BigIntegerField(_("semilla"))
     language = models.CharField(_("idioma del resumen"), max_length=8, default="es")
-    status = models.CharField(_("estado"), max_length=8, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveSmallIntegerField(_("avance [%]"), default=0)
-    message = models.CharField(_("etapa o mensaje"), max_length=300, blank=True)
     output = models.CharField(_("carpeta de resultados"), max_length=500, blank=True)
-    pid = models.PositiveIntegerField(_("proceso"), null=True, blank=True)
-    created = models.DateTimeField(_("creado"), auto_now_add=True)
-    finished = models.DateTimeField(_("terminado"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created", "-pk"]
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("simulación de escalamiento")
         verbose_name_plural = _("simulaciones de escalamiento")
 
     def __str__(self) -> str:
         return f"escalamiento {self.pk} ({self.get_status_display()}, {self.progress} %)"
-
-    @property
-    def active(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
