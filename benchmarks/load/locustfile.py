@@ -45,6 +45,10 @@ class DemoUser(HttpUser):
     def list_page(self) -> int:
         return random.randint(1, max(1, self.ids["pages"][0]))
 
+    def api_offset(self) -> int:
+        """A random offset of the API's lists (pages of 100 rows, the API's default limit) within the scope."""
+        return (self.list_page() - 1) * 50
+
     def get(self, path: str, name: str) -> None:
         self.client.get(path, name=name)
 
@@ -80,7 +84,7 @@ class Browsing(DemoUser):
 
     @task(2)
     def api_families(self) -> None:
-        self.get(f"/api/v1/families?page={self.list_page()}", "/api/v1/families?page=N")
+        self.get(f"/api/v1/families?offset={self.api_offset()}", "/api/v1/families?offset=N")
 
     @task(1)
     def api_family(self) -> None:
@@ -88,7 +92,7 @@ class Browsing(DemoUser):
 
     @task(2)
     def api_plots(self) -> None:
-        self.get(f"/api/v1/plots?page={self.list_page()}", "/api/v1/plots?page=N")
+        self.get(f"/api/v1/plots?offset={self.api_offset()}", "/api/v1/plots?offset=N")
 
     @task(1)
     def api_indicators(self) -> None:

@@ -31,8 +31,8 @@ def pages(ids: dict) -> list[tuple[str, str]]:
     fam, plot = ids["family"], ids["plot"]
     return [("/", "/"), ("/familias/?page=N", f"/familias/?page={mid}"), ("/familias/ID/", f"/familias/{fam}/"),
             ("/parcelas/?page=N", f"/parcelas/?page={mid}"), ("/parcelas/ID/", f"/parcelas/{plot}/"),
-            ("/tablero/", "/tablero/"), ("/api/v1/families?page=N", f"/api/v1/families?page={mid}"),
-            ("/api/v1/families/ID", f"/api/v1/families/{fam}"), ("/api/v1/plots?page=N", f"/api/v1/plots?page={mid}"),
+            ("/tablero/", "/tablero/"), ("/api/v1/families?offset=N", f"/api/v1/families?offset={(mid - 1) * 50}"),
+            ("/api/v1/families/ID", f"/api/v1/families/{fam}"), ("/api/v1/plots?offset=N", f"/api/v1/plots?offset={(mid - 1) * 50}"),
             ("/api/v1/indicators", "/api/v1/indicators"), ("/api/v1/stats", "/api/v1/stats")]
 
 

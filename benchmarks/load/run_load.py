@@ -2,16 +2,18 @@
 
     .venv/bin/python benchmarks/load/run_load.py [--database-url postgres://postgres@127.0.0.1:5432/miaf_load]
         [--users 20] [--run-time 5m] [--workers 3] [--port 8765] [--out /tmp/miaf_load/run]
-        [--terminate-backends-at SECONDS]
+        [--terminate-backends-at SECONDS] [--restart-postgres-at SECONDS] [--no-warm]
 
 The database must already hold the demo (``DATABASE_URL=… miaf manage migrate && DATABASE_URL=… miaf demo
 --families 100000``, with ``MIAF_DEMO_DATABASE=true``); this script never creates or drops a database. It
 
 1. samples, for each demo login, the families and plots it may open (through the app's own scoping),
-2. starts ``miaf serve`` (gunicorn, production settings, a random secret key, loopback only),
+2. starts ``miaf serve`` (gunicorn, production settings, a random secret key, loopback only) and, unless
+   ``--no-warm``, waits until each login's dashboard, indicators and statistics are built (:func:`warm_up`),
 3. runs locust headless (``benchmarks/load/locustfile.py``) with ``--csv`` into ``--out``,
 4. optionally terminates the app's database connections (``pg_terminate_backend`` on the database's own
-   backends, PostgreSQL only) after ``--terminate-backends-at`` seconds, to show the app recovers by itself,
+   backends, PostgreSQL only) after ``--terminate-backends-at`` seconds, or restarts the PostgreSQL server
+   after ``--restart-postgres-at`` seconds, to show the app recovers by itself,
 5. prints requests/s, p50/p95/p99 and failures, overall and for the slowest endpoints, and stops the server.
 
 The figures are written by hand to docs/benchmarks/load.md.
@@ -64,6 +66,39 @@ def wait_up(url: str, timeout: float = 600) -> None:
     raise SystemExit(f"the app did not answer {url} within {timeout:.0f} s")
 
 
+def warm_up(host: str, names: tuple[str, ...], password: str, timeout: float) -> float:
+    """Log in as each demo user and ask for the pages whose programme-scale figures are built in the
+    background (the dashboard, the indicators; the statistics), until every one answers with current figures.
+
+    The load test measures the app in its steady state: a dashboard or indicator build of 100,000 families
+    takes about a minute of CPU per scope, once per data version, and a running server has them built
+    (``--no-warm`` measures the cold start instead). Returns the seconds it took."""
+    import requests
+
+    t0 = time.monotonic()
+    sessions = {}
+    for name in names:
+        s = requests.Session()
+        s.get(f"{host}/accounts/login/", timeout=60)
+        r = s.post(f"{host}/accounts/login/", timeout=120, allow_redirects=False,
+                   data={"username": name, "password": password, "csrfmiddlewaretoken": s.cookies.get("csrftoken", "")})
+        if r.status_code != 302:
+            raise SystemExit(f"warm-up: the login of {name} failed ({r.status_code})")
+        sessions[name] = s
+    pending = {(n, path) for n in names for path in ("/tablero/", "/api/v1/indicators", "/api/v1/stats", "/")}
+    while pending:
+        for name, path in sorted(pending):
+            r = sessions[name].get(f"{host}{path}", timeout=300)
+            building = r.status_code == 202 or 'dash-status pending' in r.text or 'dash-status stale' in r.text
+            if r.ok and not building:
+                pending.discard((name, path))
+        if pending:
+            if time.monotonic() - t0 > timeout:
+                raise SystemExit(f"warm-up: still building after {timeout:.0f} s: {sorted(pending)}")
+            time.sleep(5)
+    return time.monotonic() - t0
+
+
 def terminate_backends(database_url: str, at: float, log: list[str]) -> None:
     time.sleep(at)
     name = database_url.rsplit("/", 1)[-1].split("?")[0]
@@ -72,6 +107,15 @@ def terminate_backends(database_url: str, at: float, log: list[str]) -> None:
     base = database_url.rsplit("/", 1)[0] + "/postgres"
     done = subprocess.run(["psql", base, "-Atc", sql], capture_output=True, text=True)
     log.append(f"{time.strftime('%H:%M:%S')} terminated {done.stdout.strip() or done.stderr.strip()} backends of {name}")
+
+
+def restart_postgres(at: float, log: list[str]) -> None:
+    """Restart the PostgreSQL server itself (``pg_ctlcluster``: needs root on a Debian machine of your own)."""
+    time.sleep(at)
+    t = time.monotonic()
+    done = subprocess.run(["pg_ctlcluster", "15", "main", "restart"], capture_output=True, text=True)
+    log.append(f"{time.strftime('%H:%M:%S')} pg_ctlcluster 15 main restart: exit {done.returncode} "
+               f"in {time.monotonic() - t:.1f} s {done.stderr.strip()}")
 
 
 def summary(prefix: Path) -> str:
@@ -97,6 +141,11 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=Path("/tmp/miaf_load/run"))
     ap.add_argument("--var-dir", type=Path, default=Path("/tmp/miaf_load/var"))
     ap.add_argument("--terminate-backends-at", type=float, default=None)
+    ap.add_argument("--restart-postgres-at", type=float, default=None,
+                    help="restart the PostgreSQL server (pg_ctlcluster 15 main restart) this many seconds into the run")
+    ap.add_argument("--no-warm", dest="warm", action="store_false",
+                    help="start locust at once, while the first dashboard and indicator builds run")
+    ap.add_argument("--warm-timeout", type=float, default=1800)
     opts = ap.parse_args()
     opts.out.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "DATABASE_URL": opts.database_url, "MIAF_VAR_DIR": str(opts.var_dir),
@@ -122,6 +171,13 @@ def main() -> int:
         if server.poll() is not None:
             raise SystemExit(f"the server exited ({server.returncode}); is port {opts.port} taken? see server.log")
         print(f"serving at {host}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
+        if opts.warm:
+            took = warm_up(host, ("coordinadora", "promotor", "analista"), os.environ.get("MIAF_LOAD_PASSWORD", "milpa2011"),
+                           opts.warm_timeout)
+            print(f"warm-up (every scope's dashboard, indicators and statistics built): {took:.0f} s; "
+                  f"load average {os.getloadavg()[0]:.1f}", flush=True)
+        if opts.restart_postgres_at is not None:
+            threading.Thread(target=restart_postgres, args=(opts.restart_postgres_at, log), daemon=True).start()
         if opts.terminate_backends_at is not None:
             threading.Thread(target=terminate_backends, args=(opts.database_url, opts.terminate_backends_at, log),
                              daemon=True).start()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import json
 import re
 import zipfile
 
@@ -179,6 +180,107 @@ def test_readme_states_licence_method_and_thresholds(programme, client_for):
     assert "CC BY 4.0" in readme and "k = 5" in readme
     assert "0-5k, 5k-10k, 10k-20k, 20k-50k, >50k" in readme
     assert "HMAC-SHA256" in readme and "`income_bin_mxn`" in readme
+
+
+def zip_in(lang: str, location: str = "municipality") -> dict[str, str]:
+    """The ZIP of every family, built with ``lang`` active (as the view and ``miaf export --lang`` do)."""
+    from django.utils import translation
+
+    from miaf.web.exports.anonymise import write_zip
+
+    buf = io.BytesIO()
+    with translation.override(lang):
+        write_zip(build_open_data(Family.objects.all(), location), buf)
+    return unzip(buf.getvalue())
+
+
+def described_fields(files: dict[str, str]) -> dict[tuple[str, str], dict]:
+    package = json.loads(files["datapackage.json"])
+    return {(r["path"].removesuffix(".csv"), f["name"]): f for r in package["resources"]
+            for f in r["schema"]["fields"]}
+
+
+def test_the_zip_is_in_spanish_by_default(programme):
+    files = zip_in("es")
+    readme = files["README.md"]
+    for heading in ("# Programa MIAF-D: datos abiertos anonimizados", "## Licencia", "## Archivos", "## Método",
+                    "## Supresión en esta publicación", "## Diccionario de datos"):
+        assert f"\n{heading}\n" in f"\n{readme}", heading
+    assert "Licencia sugerida: Creative Commons Atribución 4.0 Internacional (CC BY 4.0)" in readme
+    assert "* No se publican nombres, códigos del programa, localidades, grupos, organizaciones ni coordenadas." in readme
+    assert "Ubicación: municipio INEGI de la familia. Una unidad de ubicación con menos de k = 5 familias" in readme
+    assert "* Los ingresos, gastos y ventas [MXN/año] se agrupan en intervalos: 0-5k, 5k-10k" in readme
+    assert "Limitación: la k-anonimidad se aplica solo a la ubicación" in readme
+    assert "| tabla | unidades suprimidas | filas con la ubicación en blanco | filas eliminadas |" in readme
+    assert "Licence" not in readme and "Method" not in readme and "binned" not in readme
+    # the dictionary section and the data package speak the dictionary's Spanish
+    from miaf.web.exports.columns import OPEN_DATA_TABLES
+
+    fields = described_fields(files)
+    for t in OPEN_DATA_TABLES:
+        assert f"### `{t.slug}`: {t.title_es}\n\n{t.description_es}\n" in readme
+        assert f"* `{t.slug}.csv`: {t.description_es} " in readme
+        for c in t.columns:
+            assert f"| `{c.name}` | {c.label_es} | {c.meaning_es}" in readme
+            assert fields[(t.slug, c.name)]["title"] == c.label_es
+            assert fields[(t.slug, c.name)]["description"].startswith(c.meaning_es)
+            assert c.meaning not in readme
+    package = json.loads(files["datapackage.json"])
+    assert package["language"] == "es" and package["title"] == "Programa MIAF-D: datos abiertos anonimizados"
+    assert "Unidad: MXN/yr." in fields[("familias_anio", "income_bin_mxn")]["description"]
+
+
+def test_the_grid_location_is_described_in_spanish(programme):
+    readme = zip_in("es", "grid")["README.md"]
+    assert "Ubicación: celda de una cuadrícula de 1 km en EPSG:6372." in readme
+
+
+def test_the_zip_follows_english_when_chosen(programme):
+    from miaf.web.exports.columns import OPEN_DATA_TABLES
+
+    files = zip_in("en")
+    readme, fields = files["README.md"], described_fields(files)
+    package = json.loads(files["datapackage.json"])
+    assert package["language"] == "en"
+    assert "## Data dictionary" in readme and "| Column | " in readme and " | Meaning | Unit | Type | Personal |" in readme
+    for t in OPEN_DATA_TABLES:
+        assert f"### `{t.slug}`: {t.title_en}\n\n{t.description}\n" in readme
+        for c in t.columns:
+            assert f"| `{c.name}` | {c.label_en} | {c.meaning}" in readme
+            assert fields[(t.slug, c.name)]["title"] == c.label_en
+            assert fields[(t.slug, c.name)]["description"].startswith(c.meaning)
+            assert c.meaning_es not in readme
+    assert "Codes: traditional = traditional milpa;" in readme
+
+
+def test_the_english_readme_reads_as_it_did_before_translation(programme):
+    files = zip_in("en")
+    readme = files["README.md"]
+    for heading in ("# MIAF-D programme: anonymised open data", "## Licence", "## Files", "## Method",
+                    "## Suppression in this release"):
+        assert f"\n{heading}\n" in f"\n{readme}", heading
+    assert "Suggested licence: Creative Commons Attribution 4.0 International (CC BY 4.0)" in readme
+    assert "* No names, programme codes, localities, groups, organisations or coordinates are published." in readme
+    assert "* Location: INEGI municipality of the household. A location unit with fewer than k = 5 families" in readme
+    assert "* Incomes, expenses and sales [MXN/yr] are binned: 0-5k, 5k-10k, 10k-20k, 20k-50k, >50k." in readme
+    assert "| table | units suppressed | rows with location blanked | rows dropped |" in readme
+    assert "| Column | Label | Meaning | Unit | Type | Personal |" in readme
+    assert "Licencia" not in readme and "Método" not in readme
+    package = json.loads(files["datapackage.json"])
+    assert package["title"] == "MIAF-D programme: anonymised open data"
+    assert package["description"] == "Anonymised MIAF-D programme data; method and suppression in README.md."
+    assert "Unit: MXN/yr." in described_fields(files)[("familias_anio", "income_bin_mxn")]["description"]
+
+
+def test_the_cli_writes_the_zip_in_the_chosen_language(programme, tmp_path):
+    from tests.exports.test_cli import run
+
+    for lang in ("es", "en"):
+        out = tmp_path / f"open-{lang}.zip"
+        assert run("open-data", "--out", str(out), "--lang", lang) == 0
+        files = unzip(out.read_bytes())
+        assert json.loads(files["datapackage.json"])["language"] == lang
+        assert ("## Diccionario de datos" in files["README.md"]) == (lang == "es")
 
 
 def test_open_data_tables_declare_no_personal_column():

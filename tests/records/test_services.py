@@ -232,6 +232,38 @@ def test_a_collective_input_purchase_is_recorded_and_a_foreign_plot_refused(worl
     assert InputPurchase.objects.count() == 1
 
 
+def purchase_rows(world):  # noqa: ANN001, ANN201
+    return [{"family": world.fam_ojo, "plot": world.plot_ojo, "purchased_on": dt.date(2012, 5, 15),
+             "item": "Plantas de durazno", "quantity": Decimal("66"), "unit": "plants", "cost_mxn": Decimal("990")},
+            {"family_id": world.fam_ojo.pk, "purchased_on": dt.date(2012, 5, 15), "item": "Abono orgánico",
+             "quantity": Decimal("60"), "unit": "cepas", "cost_mxn": Decimal("120.50")}]
+
+
+def test_a_batch_of_purchases_is_written_at_once_with_its_history_and_the_same_rules(world):
+    saved = services.save_input_purchases(world.ana, purchase_rows(world))
+    assert [p.cost_mxn for p in InputPurchase.objects.order_by("cost_mxn")] == [Decimal("120.50"), Decimal("990")]
+    assert {p.created_by for p in InputPurchase.objects.all()} == {world.ana}
+    assert len(saved) == 2 and InputPurchase.history.filter(history_type="+").count() == 2
+
+
+def test_a_batch_with_one_bad_row_saves_nothing_and_names_the_row(world):
+    rows = purchase_rows(world)
+    rows[1] = {**rows[1], "purchased_on": TOMORROW, "cost_mxn": Decimal("-1")}
+    rows.append({**rows[0], "plot": world.plot_vergel})
+    with pytest.raises(ValidationError) as exc:
+        services.save_input_purchases(world.ana, rows)
+    assert {"rows.1.purchased_on", "rows.1.cost_mxn", "rows.2.plot"} <= set(exc.value.message_dict)
+    assert not InputPurchase.objects.exists()
+
+
+def test_a_batch_for_a_family_out_of_reach_or_by_an_analyst_is_refused(world):
+    with pytest.raises(PermissionDenied):
+        services.save_input_purchases(world.beto, purchase_rows(world))
+    with pytest.raises(PermissionDenied):
+        services.save_input_purchases(world.diego, purchase_rows(world))
+    assert not InputPurchase.objects.exists()
+
+
 def test_a_planting_in_the_future_is_refused(world, mango):
     with pytest.raises(ValidationError) as exc:
         services.save_planting(world.ana, {"plot": world.plot_ojo, "species": mango, "planted_on": TOMORROW,

@@ -226,3 +226,13 @@ def test_a_run_in_a_background_process_shows_the_figures_of_the_science_summary(
     assert summary["per_year"][-1]["families_enrolled_p50"] > 0
     assert re.sub(r"\D", "", got["rows"]["3"]["families_enrolled"][0]) == str(
         int(round(summary["per_year"][-1]["families_enrolled_p50"])))
+
+
+def test_the_preset_is_picked_once_and_its_values_are_run(world, client_for, in_process):
+    client = client_for(world.carla)
+    body = client.get("/escalamiento/?preset=sembrando-vida").content.decode()
+    assert body.count('<select name="preset"') == 1
+    assert '<input type="hidden" name="preset" id="id_preset" value="sembrando-vida">' in body
+    assert re.search(r'class="preset-chosen"><strong>[^<]*Sembrando Vida', body)
+    r = _run(client, preset="sembrando-vida")
+    assert r.status_code == 302 and _job_of(world.carla).preset == "sembrando-vida"

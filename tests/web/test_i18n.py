@@ -161,3 +161,16 @@ def test_every_alias_of_a_translation_function_is_one_makemessages_extracts():
     assert found, "no aliased import found: the pattern is wrong"
     assert {(p, a) for p, a in found if a != "_" and a not in ALIASES} == set()
     assert all(f"--keyword={a}" in Command.xgettext_options for a in ALIASES)
+
+
+def test_no_translation_call_hides_inside_an_f_string():
+    """xgettext reads an f-string as one string: ``f"## {_('Licencia')}"`` kept the open-data README's headings
+    out of the catalogue, so the English README stayed in Spanish."""
+    from miaf.web.core.management.commands.makemessages import ALIASES
+
+    web = Path(__file__).resolve().parents[2] / "src" / "miaf" / "web"
+    names = "|".join(re.escape(n) for n in ("_", "gettext", "ngettext", "pgettext", *ALIASES))
+    pattern = re.compile(r"""\bf(["'])[^"'\n]*\{(?:""" + names + r")\(")
+    hidden = [f"{path.relative_to(web)}:{n}" for path in web.rglob("*.py")
+              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
+    assert hidden == []

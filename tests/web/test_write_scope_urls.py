@@ -154,6 +154,8 @@ def page_kwargs(name: str, args: tuple[str, ...], b: SimpleNamespace, kind: str 
             kwargs[arg] = "0" * 32
         elif arg in ("table", "fmt"):
             kwargs[arg] = "families" if arg == "table" else "csv"
+        elif arg == "source":  # a picker's suggestions (registry/pickers.py): beto's families
+            kwargs[arg] = "familias"
         else:
             raise AssertionError(f"{name}: no object of beto's for the argument {arg!r}; add one to this test")
     return kwargs

@@ -251,10 +251,19 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("MIAF_LOG_LEVEL", "WARNING")},
 }
 
+# How the dashboard's data version fingerprints the record tables (miaf.web.dashboard.cache.read_version):
+# "activity" reads PostgreSQL's per-table change counters (a millisecond at any size, at most ~10 s late);
+# "counts" counts every table (exact, seconds at 100,000 families). SQLite always counts.
+MIAF_DATA_VERSION_SOURCE = os.environ.get("MIAF_DATA_VERSION_SOURCE", "activity")
+if MIAF_DATA_VERSION_SOURCE not in ("activity", "counts"):
+    raise ValueError(f"MIAF_DATA_VERSION_SOURCE must be activity or counts, not {MIAF_DATA_VERSION_SOURCE!r}")
+
 if envbool("MIAF_TESTING", False):
     # Fast hashing in tests only: the personas log in many times.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The dashboard re-reads its data version on every request, so tests see each change at once.
     MIAF_DASHBOARD_VERSION_TTL_S = 0
+    # Exact at once: a test reads right after another connection (the live server's) committed.
+    MIAF_DATA_VERSION_SOURCE = "counts"
     CACHES["dashboard"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dashboard"}
     CACHES["throttle"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"}

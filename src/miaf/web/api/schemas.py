@@ -91,6 +91,16 @@ class Pagination(LimitOffsetPagination):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_limit=MAX_LIMIT, **kwargs)
 
+    def _items_count(self, queryset: Any) -> int:
+        """The total from :func:`~miaf.web.core.paging.cached_count` (one scan of the scope per data version)."""
+        from django.db.models import QuerySet
+
+        from miaf.web.core.paging import cached_count
+
+        if isinstance(queryset, QuerySet):
+            return cached_count(queryset.all())
+        return len(queryset)
+
 
 # --- payload base -----------------------------------------------------------------------------------
 

@@ -8,10 +8,16 @@ the first page (not a number) or the last (beyond the end), never an error.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.functional import cached_property
+
+T = TypeVar("T")
 
 #: Rows of a one-row-per-group table on a page (the registry's lists show 50 too).
 GROUPS_PER_PAGE = 50
@@ -38,3 +44,53 @@ def picker(request: HttpRequest, page: Page, param: str = "page", anchor: str = 
             "prev": url(page.previous_page_number()) if page.has_previous() else "",
             "next": url(page.next_page_number()) if page.has_next() else "",
             "last": url(page.paginator.num_pages) if page.number < page.paginator.num_pages - 1 else ""}
+
+
+def _kept(what: str, qs: QuerySet, compute: Callable[[], T]) -> T:
+    """``compute()`` of ``qs``, kept per query and data version when computing it is slow (see :func:`cached_count`)."""
+    import time
+
+    from miaf.web.dashboard import cache
+
+    sql, params = qs.query.get_compiler(qs.db).as_sql()
+    key = hashlib.blake2b(repr((qs.model._meta.label, sql, params)).encode(), digest_size=12).hexdigest()
+    version = cache.data_version()
+    hit = cache.get(what, key, "")
+    if hit is not None and hit.version == version:
+        return hit.value
+    started = time.perf_counter()
+    value = compute()
+    if time.perf_counter() - started >= cache.param("count_cache_min_s"):
+        cache.put(what, key, "", version, value)
+    return value
+
+
+def cached_count(qs: QuerySet) -> int:
+    """``qs.count()``, kept per query and data version (:func:`miaf.web.dashboard.cache.data_version`) when
+    counting is slow.
+
+    A list's total is a scan of the user's whole scope (every family of a coordinator's groups: tens of
+    milliseconds at 100,000 families on each page of the family list and the API), and it changes only when
+    the data do. The key is the query's SQL with its parameters, so it holds the scope and the filters; the
+    version covers the record tables and the promoters' group assignments. A count faster than
+    ``count_cache_min_s`` (params/dashboard.csv: a promoter's few hundred families) is never kept, so a small
+    scope's total is always exact, not up to ``version_ttl_s`` old.
+    """
+    return _kept("count", qs, qs.count)
+
+
+def cached_ids(qs: QuerySet) -> list:
+    """The primary keys of ``qs``, kept like :func:`cached_count` (the choices of a list's filters: the
+    municipalities where a coordinator's 100,000 families live)."""
+    return _kept("ids", qs, lambda: list(qs.values_list("pk", flat=True)))
+
+
+class CountedPaginator(Paginator):
+    """A :class:`~django.core.paginator.Paginator` whose total of a queryset comes from :func:`cached_count`."""
+
+    @cached_property
+    def count(self) -> int:
+        if isinstance(self.object_list, QuerySet):
+            return cached_count(self.object_list)
+        return super().count
+

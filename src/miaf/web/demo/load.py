@@ -376,17 +376,17 @@ def establishment_purchases(chunk: Chunk, seed: int, chunk_index: int) -> list[d
 
 
 def _write_purchases(rows: list[dict], base: dict[str, int]) -> int:
-    """Record the purchases through the records service the web forms use (its rules and audit trail)."""
+    """Record the purchases through the records service the web forms use (its rules and audit trail), in
+    one batch per chunk (:func:`~miaf.web.records.services.save_input_purchases`)."""
     from decimal import Decimal
 
-    from miaf.web.records.services import save_input_purchase
+    from miaf.web.records.services import save_input_purchases
 
-    for r in rows:
-        save_input_purchase(None, {
-            "family_id": base["families"] + r["family"], "plot_id": base["plots"] + r["plot"],
-            "purchased_on": r["purchased_on"], "item": r["item"], "quantity": Decimal(str(round(r["quantity"], 2))),
-            "unit": r["unit"], "cost_mxn": Decimal(str(round(r["cost_mxn"], 2))),
-            "supplier": "Vivero y agroinsumos de la región (demostración)"}, provenance={"origin": "demo"})
+    save_input_purchases(None, [{
+        "family_id": base["families"] + r["family"], "plot_id": base["plots"] + r["plot"],
+        "purchased_on": r["purchased_on"], "item": r["item"], "quantity": Decimal(str(round(r["quantity"], 2))),
+        "unit": r["unit"], "cost_mxn": Decimal(str(round(r["cost_mxn"], 2))),
+        "supplier": "Vivero y agroinsumos de la región (demostración)"} for r in rows], provenance={"origin": "demo"})
     return len(rows)
 
 

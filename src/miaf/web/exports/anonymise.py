@@ -313,59 +313,80 @@ def _csv_text(spec: TableSpec, rows: list[list[Any]]) -> str:
 
 
 def readme(data: OpenData) -> str:
-    """README.md of the ZIP: licence, method with the thresholds used, suppression summary, dictionary."""
-    from miaf.web.exports.dictionary import markdown
+    """README.md of the ZIP in the active language: licence, method with the thresholds used, suppression summary
+    and the dictionary of its tables."""
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
 
+    from miaf.web.exports.dictionary import active_language, markdown_in
+
+    lang = active_language()
     cfg = data.settings
-    mode = ("INEGI municipality of the household" if data.location == "municipality" else
-            f"{cfg.grid_cell_m / 1000:g} km grid cell in EPSG:{cfg.grid_epsg}")
+    mode = (_("municipio INEGI de la familia") if data.location == "municipality" else
+            _("celda de una cuadrícula de %(size)s km en EPSG:%(epsg)s")
+            % {"size": f"{cfg.grid_cell_m / 1000:g}", "epsg": cfg.grid_epsg})
+    suppression_head = [_("tabla"), _("unidades suprimidas"), _("filas con la ubicación en blanco"),
+                        _("filas eliminadas")]
     lines = [
-        "# MIAF-D programme: anonymised open data",
+        "# " + _("Programa MIAF-D: datos abiertos anonimizados"),
         "",
-        f"Generated on {data.generated_on.isoformat()} by miaf. Location: {mode}.",
+        _("Generado el %(date)s por miaf. Ubicación: %(mode)s.") % {"date": data.generated_on.isoformat(),
+                                                                    "mode": mode},
         "",
-        "## Licence",
+        "## " + _("Licencia"),
         "",
-        "Suggested licence: Creative Commons Attribution 4.0 International (CC BY 4.0),",
-        "https://creativecommons.org/licenses/by/4.0/ . Cite the accompanying organisation and the programme.",
+        _("Licencia sugerida: Creative Commons Atribución 4.0 Internacional (CC BY 4.0), "
+          "https://creativecommons.org/licenses/by/4.0/ . Citen a la organización acompañante y al programa."),
         "",
-        "## Files",
+        "## " + _("Archivos"),
         "",
-        *(f"* `{t.spec.slug}.csv`: {t.spec.description} {len(t.rows)} rows." for t in data.tables),
-        "* `diccionario.csv`: every column, its meaning and unit.",
-        "* `datapackage.json`: the same as a Frictionless Data package (types, meanings and units of every "
-        "column), for `frictionless validate` and the tools that read data packages.",
+        *("* " + ngettext("`%(file)s`: %(description)s %(n)s fila.", "`%(file)s`: %(description)s %(n)s filas.",
+                          len(t.rows))
+          % {"file": f"{t.spec.slug}.csv", "description": t.spec.description_in(lang), "n": len(t.rows)}
+          for t in data.tables),
+        "* " + _("`diccionario.csv`: cada columna, su significado y su unidad."),
+        "* " + _("`datapackage.json`: lo mismo como paquete de Frictionless Data (tipos, significados y unidades "
+                 "de cada columna), para `frictionless validate` y las herramientas que leen paquetes de datos."),
         "",
-        "## Method",
+        "## " + _("Método"),
         "",
-        "* No names, programme codes, localities, groups, organisations or coordinates are published.",
-        "* Families and plots carry pseudonyms: HMAC-SHA256 of the record key with the server secret, cut to "
-        f"{PSEUDONYM_HEX} hexadecimal digits. They are stable across releases and not reversible without the secret.",
-        f"* Location: {mode}. A location unit with fewer than k = {cfg.k} families in a table has its location "
-        "blanked (`location_suppressed = true`); if the rows so pooled come from fewer than k families they are "
-        "dropped.",
-        f"* Incomes, expenses and sales [MXN/yr] are binned: {', '.join(bin_labels(cfg.income_edges))}.",
-        f"* Mean slope [%] is binned: {', '.join(bin_labels(cfg.slope_edges))}; areas rounded to "
-        f"{10 ** -cfg.area_decimals:g} ha; masses and person-days to whole units; shares to {cfg.share_step_pct} %.",
-        "* Limitation: k-anonymity applies to the location only; rare combinations of other attributes may "
-        "still single out a household for someone who knows it. Do not try to re-identify anybody.",
+        "* " + _("No se publican nombres, códigos del programa, localidades, grupos, organizaciones ni coordenadas."),
+        "* " + _("Las familias y las parcelas llevan seudónimos: HMAC-SHA256 de la clave del registro con el secreto "
+                 "del servidor, recortado a %(digits)s dígitos hexadecimales. Son estables entre publicaciones y no "
+                 "se pueden revertir sin el secreto.") % {"digits": PSEUDONYM_HEX},
+        "* " + _("Ubicación: %(mode)s. Una unidad de ubicación con menos de k = %(k)s familias en una tabla queda "
+                 "con la ubicación en blanco (`location_suppressed = true`); si las filas así agrupadas vienen de "
+                 "menos de k familias, se eliminan.") % {"mode": mode, "k": cfg.k},
+        "* " + _("Los ingresos, gastos y ventas [MXN/año] se agrupan en intervalos: %(bins)s.")
+        % {"bins": ", ".join(bin_labels(cfg.income_edges))},
+        "* " + _("La pendiente media [%%] se agrupa en intervalos: %(bins)s; las superficies se redondean a "
+                 "%(area)s ha; las masas y los jornales, a unidades enteras; las proporciones, al %(share)s %%.")
+        % {"bins": ", ".join(bin_labels(cfg.slope_edges)), "area": f"{10 ** -cfg.area_decimals:g}",
+           "share": cfg.share_step_pct},
+        "* " + _("Limitación: la k-anonimidad se aplica solo a la ubicación; combinaciones raras de otros atributos "
+                 "todavía pueden señalar a una familia ante alguien que la conozca. No intenten reidentificar a "
+                 "nadie."),
         "",
-        "## Suppression in this release",
+        "## " + _("Supresión en esta publicación"),
         "",
-        "| table | units suppressed | rows with location blanked | rows dropped |",
+        "| " + " | ".join(suppression_head) + " |",
         "|---|---|---|---|",
         *(f"| {slug} | {s['units_suppressed']} | {s['rows_location_blanked']} | {s['rows_dropped']} |"
           for slug, s in data.suppression.items()),
         "",
-        "## Data dictionary",
+        "## " + _("Diccionario de datos"),
         "",
-        markdown(OPEN_DATA_TABLES, heading_level=3),
+        markdown_in(OPEN_DATA_TABLES, heading_level=3, lang=lang),
     ]
     return "\n".join(lines) + "\n"
 
 
 def write_zip(data: OpenData, fh: IO[bytes]) -> None:
-    """The ZIP: README.md, one CSV per table (UTF-8 with BOM) and the dictionary as CSV."""
+    """The ZIP: README.md, one CSV per table (UTF-8 with BOM), the dictionary as CSV and ``datapackage.json``; the
+    README, the descriptions in ``datapackage.json`` and the codes' labels of the dictionary follow the active
+    language (``translation.override`` for another one)."""
+    from django.utils.translation import gettext as _
+
     from miaf.web.exports.datapackage import datapackage_json
     from miaf.web.exports.dictionary import csv_text
 
@@ -375,7 +396,7 @@ def write_zip(data: OpenData, fh: IO[bytes]) -> None:
             zf.writestr(f"{table.spec.slug}.csv", _csv_text(table.spec, table.rows))
         zf.writestr("diccionario.csv", csv_text(OPEN_DATA_TABLES))
         zf.writestr("datapackage.json", datapackage_json(
-            [t.spec for t in data.tables], "MIAF-D programme: anonymised open data",
+            [t.spec for t in data.tables], _("Programa MIAF-D: datos abiertos anonimizados"),
             f"{data.generated_on.isoformat()}T00:00:00Z"))
 
 

@@ -2,7 +2,7 @@
 
     miaf export familias --format csv --out familias.csv [--user ana] [--q Gómez] [--municipality "Las Margaritas"]
     miaf export plots --format gpkg --out parcelas.gpkg --system miaf_d
-    miaf export open-data --out datos-abiertos.zip [--location grid]
+    miaf export open-data --out datos-abiertos.zip [--location grid] [--lang en]
 
 Without ``--user`` the command runs with administrator scope (whoever can run it on the server can read the
 database anyway); with ``--user`` it honours that user's role exactly as the web does (an analyst may
@@ -39,7 +39,8 @@ def register(subparsers) -> None:  # noqa: ANN001
     p.add_argument("--system", help="production system code (traditional, miaf, miaf_d, other)")
     p.add_argument("--headers", choices=("codes", "labels"), default="codes",
                    help="CSV/XLSX header row: the stable column codes (default, for programs) or the labels in --lang")
-    p.add_argument("--lang", choices=("es", "en"), default="es", help="language of the labels (default es)")
+    p.add_argument("--lang", choices=("es", "en"), default="es",
+                   help="language of the labels and of the open-data ZIP's README and descriptions (default es)")
     p.add_argument("--location", choices=("municipality", "grid"), default="municipality",
                    help="open data: municipality (default) or 1 km grid cell")
     p.set_defaults(func=handle)
@@ -107,6 +108,7 @@ def handle(args: argparse.Namespace) -> int:
 
     setup_django()
     from django.core.exceptions import PermissionDenied
+    from django.utils import translation
 
     from miaf.web.accounts.scoping import require_personal_data, role_of
     from miaf.web.exports import anonymise, geo
@@ -121,7 +123,7 @@ def handle(args: argparse.Namespace) -> int:
         if role_of(user) is None:
             raise ValueError(f"--user {args.user}: a user without a role exports nothing")
         data = anonymise.build_open_data(anonymise.open_data_families(user), args.location)
-        with out.open("wb") as fh:
+        with out.open("wb") as fh, translation.override(args.lang):
             anonymise.write_zip(data, fh)
         rows = ", ".join(f"{len(t.rows)} {t.spec.slug}" for t in data.tables)
         print(f"miaf export: wrote {out} ({rows})")

@@ -3,7 +3,9 @@
 Each CSV of the ZIP becomes a tabular resource whose Table Schema is read from the same column specifications
 (:mod:`miaf.web.exports.columns`) the dictionary and the CSV headers come from, so the three cannot disagree.
 Tools that read data packages (``frictionless validate``, the Open Knowledge data portals, R's
-``frictionless`` and pandas readers) then know each column's type, meaning and unit.
+``frictionless`` and pandas readers) then know each column's type, meaning and unit. Titles and descriptions
+are in the active language (Spanish unless English is chosen), named by the custom top-level ``language``
+property; the fields' ``name`` is the stable code in every language.
 
 References
 ----------
@@ -16,8 +18,11 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils import translation
+from django.utils.translation import gettext as _
+
 from miaf.web.exports.columns import Column, TableSpec
-from miaf.web.exports.dictionary import CSV_HEADER
+from miaf.web.exports.dictionary import CSV_HEADER, active_language
 
 #: Our column types → Table Schema field types.
 FIELD_TYPES = {"text": "string", "integer": "integer", "real": "number", "date": "date", "boolean": "boolean"}
@@ -25,9 +30,10 @@ FIELD_TYPES = {"text": "string", "integer": "integer", "real": "number", "date":
 CSV_DIALECT = {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": '"', "doubleQuote": True, "header": True}
 
 
-def _field(col: Column) -> dict[str, Any]:
-    description = col.meaning + (f" Unit: {col.unit}." if col.unit else "")
-    out: dict[str, Any] = {"name": col.name, "type": FIELD_TYPES[col.dtype], "title": col.label_en,
+def _field(col: Column, lang: str) -> dict[str, Any]:
+    unit = " " + _("Unidad: %(unit)s.") % {"unit": col.unit} if col.unit else ""
+    description = col.meaning_in(lang) + unit
+    out: dict[str, Any] = {"name": col.name, "type": FIELD_TYPES[col.dtype], "title": col.label(lang),
                            "description": description}
     if col.dtype == "boolean":
         out["trueValues"], out["falseValues"] = ["true"], ["false"]
@@ -40,21 +46,30 @@ def _csv_resource(name: str, path: str, title: str, description: str, fields: li
             "dialect": CSV_DIALECT, "schema": {"fields": fields, "missingValues": [""]}}
 
 
-def descriptor(tables: Iterable[TableSpec], title: str, created: str, licence_path: str = "README.md") -> dict:
-    """The Data Package descriptor of the open-data ZIP: one resource per table and one for the dictionary."""
-    resources = [_csv_resource(t.slug.lower(), f"{t.slug}.csv", t.title_en, t.description,
-                               [_field(c) for c in t.columns]) for t in tables]
+def descriptor(tables: Iterable[TableSpec], title: str, created: str, licence_path: str = "README.md",
+               lang: str | None = None) -> dict:
+    """The Data Package descriptor of the open-data ZIP: one resource per table and one for the dictionary, its
+    titles and descriptions in ``lang`` (default: the active language)."""
+    if lang is not None:
+        with translation.override(lang):
+            return descriptor(tables, title, created, licence_path)
+    lang = active_language()
+    resources = [_csv_resource(t.slug.lower(), f"{t.slug}.csv", t.title(lang), t.description_in(lang),
+                               [_field(c, lang) for c in t.columns]) for t in tables]
     resources.append(_csv_resource(
-        "diccionario", "diccionario.csv", "Data dictionary", "Every column of every table: label, meaning, unit.",
+        "diccionario", "diccionario.csv", _("Diccionario de datos"),
+        _("Cada columna de cada tabla: etiqueta, significado, unidad."),
         [{"name": h, "type": "string"} for h in CSV_HEADER]))
     return {
         "profile": "tabular-data-package",
         "name": "miaf-open-data",
         "title": title,
+        "language": "en" if lang.startswith("en") else "es",
         "created": created,
         "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
                       "path": "https://creativecommons.org/licenses/by/4.0/"}],
-        "description": f"Anonymised MIAF-D programme data; method and suppression in {licence_path}.",
+        "description": _("Datos anonimizados del programa MIAF-D; método y supresión en %(path)s.")
+        % {"path": licence_path},
         "resources": resources,
     }
 

@@ -47,7 +47,8 @@ def codes_text(column: Column, lang: str | None = None) -> str:
         return codes_text(column)
 
 
-def _active(lang: str | None) -> str:
+def active_language(lang: str | None = None) -> str:
+    """``lang`` if given, else the active language (``LANGUAGE_CODE``, Spanish, unless English is chosen)."""
     if lang:
         return lang
     from django.utils import translation
@@ -58,7 +59,7 @@ def _active(lang: str | None) -> str:
 def rows(tables: Iterable[TableSpec] = ALL_TABLES, lang: str | None = None) -> list[list[str]]:
     """``[table, column, label_es, label_en, meaning, unit, type, personal, codes]`` per column; the meaning and
     the codes' labels in ``lang`` (default: the active language; Spanish unless English is chosen)."""
-    lang = _active(lang)
+    lang = active_language(lang)
     return [
         [t.slug, c.name, c.label_es, c.label_en, c.meaning_in(lang), c.unit, c.dtype, "yes" if c.personal else "no",
          codes_text(c, lang)]
@@ -100,6 +101,34 @@ def markdown(tables: Iterable[TableSpec] = ALL_TABLES, heading_level: int = 2, l
             out.append(f"| `{c.name}` | {_cell(c.label_es)} | {_cell(c.label_en)} | {_cell(meaning)} | "
                        f"{_cell(meaning_es)} | {c.unit} | {c.dtype} | {'yes' if c.personal else 'no'} |")
         out.append("")
+    return "\n".join(out)
+
+
+def markdown_in(tables: Iterable[TableSpec] = ALL_TABLES, heading_level: int = 2, lang: str | None = None) -> str:
+    """One Markdown section per table in one language (``lang``, default the active one), as the dictionary page
+    shows it: title, description and a table of column code, label, meaning (with the codes' labels), unit, type
+    and whether it is personal. The open-data ZIP's README carries it for the tables of the ZIP."""
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+    from django.utils.translation import pgettext
+
+    lang = active_language(lang)
+    hashes = "#" * heading_level
+    out: list[str] = []
+    with translation.override(lang):
+        head = [_("Columna"), pgettext("data dictionary", "Etiqueta"), _("Significado"), _("Unidad"), _("Tipo"),
+                _("Personal")]
+        for t in tables:
+            out += [f"{hashes} `{t.slug}`: {t.title(lang)}", "", t.description_in(lang), "",
+                    "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+            for c in t.columns:
+                codes = codes_text(c) if c.choices else ""
+                codes_label = _("Códigos")  # not inside an f-string: xgettext does not read those
+                meaning = c.meaning_in(lang) + (f" {codes_label}: {codes}." if codes else "")
+                personal = _("sí") if c.personal else _("no")
+                out.append(f"| `{c.name}` | {_cell(c.label(lang))} | {_cell(meaning)} | {c.unit} | {c.dtype} | "
+                           f"{personal} |")
+            out.append("")
     return "\n".join(out)
 
 

@@ -6,9 +6,6 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.forms.utils import flatatt
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from miaf.web.accounts.models import Profile, Role
@@ -17,7 +14,7 @@ from miaf.web.catalogue.models import Species
 from miaf.web.fieldwork.models import StaffTraining, TrainingEvent, Visit, VisitPlan
 from miaf.web.fieldwork.queries import promoters_for
 from miaf.web.registry.forms import ISO_DATE
-from miaf.web.registry.models import Group, Locality
+from miaf.web.registry.pickers import GROUP_LOCALITIES, GROUPS, PickerField, PickerMultipleField
 
 
 def apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -29,58 +26,6 @@ def apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
         target = name if name in form.fields else None
         for err in errors:
             form.add_error(target, err.messages if target is None and name != NON_FIELD_ERRORS else err)
-
-
-class FastSelect(forms.Select):
-    """A select rendered in Python, not one template per option: a coordinator's list of groups (thousands at
-    programme scale) renders in milliseconds instead of seconds."""
-
-    multiple = False
-
-    def _values(self, value: Any) -> set[str]:
-        items = value if isinstance(value, (list, tuple)) else [value]
-        return {str(v) for v in items if v not in (None, "")}
-
-    def _options(self, value: Any) -> list[tuple[str, str, bool]]:
-        chosen = self._values(value)
-        out = []
-        for v, label in self.choices:
-            v = "" if v is None else str(getattr(v, "value", v))
-            out.append((v, str(label), v in chosen))
-        return out
-
-    def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> str:
-        attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        options = "".join(format_html('<option value="{}"{}>{}</option>', v, mark_safe(" selected") if on else "", label)
-                          for v, label, on in self._options(value))
-        return format_html("<select{}>{}</select>", flatatt(attrs), mark_safe(options))
-
-
-class FastCheckboxes(FastSelect):
-    """Checkboxes rendered in Python (see :class:`FastSelect`), one touch-sized label per option."""
-
-    allow_multiple_selected = True
-    multiple = True
-    input_type = "checkbox"
-
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
-        getter = getattr(data, "getlist", None)
-        return getter(name) if getter else data.get(name)
-
-    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
-        return False
-
-    def id_for_label(self, id_: str, index: str | None = None) -> str:
-        return ""
-
-    def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> str:
-        base = (attrs or {}).get("id") or f"id_{name}"
-        boxes = "".join(
-            format_html('<label><input type="checkbox" name="{}" value="{}"{}> {}</label>', name, v,
-                        mark_safe(" checked") if on else "", label)
-            for v, label, on in self._options(value) if v != ""
-        )
-        return format_html('<div id="{}">{}</div>', base, mark_safe(boxes))
 
 
 class VisitForm(forms.ModelForm):
@@ -130,18 +75,18 @@ class TrainingForm(forms.ModelForm):
         model = TrainingEvent
         fields = ["kind", "title", "topic", "held_on", "organisation", "group", "groups", "facilitator", "language",
                   "place", "locality", "step"]
-        widgets = {"held_on": ISO_DATE, "groups": FastCheckboxes, "group": FastSelect, "locality": FastSelect}
+        widgets = {"held_on": ISO_DATE}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Names only: groups_for() selects the municipality, whose boundary is a large JSON document.
-        groups = Group.objects.filter(pk__in=groups_for(user).values("pk")).order_by("name")
+        # A coordinator reaches thousands of groups and their localities: pickers, not a <select> or a checkbox
+        # per row (registry/pickers.py); each cleans to a row of the user's scope or says it is not one.
+        groups = groups_for(user)
         self.fields["organisation"].queryset = organisations_for(user)
-        self.fields["group"].queryset = groups
-        self.fields["groups"].queryset = groups
-        self.fields["locality"].queryset = (Locality.objects.filter(pk__in=groups.values("locality_id"))
-                                            .select_related("municipality").defer("municipality__boundary")
-                                            .order_by("name"))
+        self.fields["group"] = PickerField.replacing(self.fields["group"], GROUPS, groups)
+        self.fields["groups"] = PickerMultipleField.replacing(self.fields["groups"], GROUPS, groups)
+        self.fields["locality"] = PickerField.replacing(self.fields["locality"], GROUP_LOCALITIES,
+                                                        GROUP_LOCALITIES.scope(user))
         if role_of(user) == Role.PROMOTER:
             self.fields["group"].required = True
 

@@ -14,6 +14,7 @@ from miaf.geo import GeometryError, parse_boundary, parse_kml, validate_boundary
 from miaf.web.accounts.scoping import families_for
 from miaf.web.plots.models import Plot, System
 from miaf.web.registry.forms import ISO_DATE, ScopedFilterForm, not_in_future
+from miaf.web.registry.pickers import FAMILIES, PickerField
 
 
 class PlotFilterForm(ScopedFilterForm):
@@ -114,7 +115,8 @@ class PlotCreateForm(PlotForm):
 
     def __init__(self, *args, user=None, **kwargs) -> None:  # noqa: ANN001
         super().__init__(*args, user=user, **kwargs)
-        self.fields["family"].queryset = families_for(user)
+        # A coordinator reaches tens of thousands of families: a picker, not a <select> (registry/pickers.py).
+        self.fields["family"] = PickerField.replacing(self.fields["family"], FAMILIES, families_for(user))
 
 
 class ConvertForm(forms.Form):

@@ -110,8 +110,15 @@ def check_family_scope(actor: User, family_id: int | None) -> None:
     """Refuse a family outside the actor's reach (a promoter recording for a group not assigned to her)."""
     if actor is None or family_id is None:
         return
+    check_families_scope(actor, {family_id})
+
+
+def check_families_scope(actor: User, family_ids: set[int]) -> None:
+    """:func:`check_family_scope` for many families at once (one query)."""
+    if actor is None or not family_ids:
+        return
     check_can_record(actor)
-    if not families_for(actor).filter(pk=family_id).exists():
+    if len(family_ids) != families_for(actor).filter(pk__in=family_ids).values("pk").distinct().count():
         raise PermissionDenied(
             _("Esta familia no pertenece a ningún grupo asignado a usted: no puede registrar ni cambiar sus datos.")
         )
@@ -261,6 +268,49 @@ def save_input_purchase(actor: User, data: Data, instance: InputPurchase | None 
     """Record (or change) a family's input purchase, bought alone or together with the group (``collective``)."""
     created = _guard_existing(actor, instance)
     return _save_record(actor, instance if instance is not None else InputPurchase(), data, created, provenance)
+
+
+@transaction.atomic
+def save_input_purchases(actor: User, rows: list[Data], provenance: dict | None = None) -> list[InputPurchase]:
+    """Record many new input purchases at once, with the rules of :func:`save_input_purchase`.
+
+    Each row is validated like a single purchase (field rules, the plot of the row's family, the actor's
+    scope), but the families and plots are checked with one query for the whole batch and the rows are
+    written with one insert (plus their history rows). All or nothing: errors are named
+    ``rows.<i>.<field>``. Used where many purchases arrive together (the demo's planting-year bills).
+    """
+    from miaf.web.plots.models import Plot
+    from miaf.web.registry.models import Family
+
+    if not rows:
+        return []
+    objs: list[InputPurchase] = []
+    errors: dict[str, list] = {}
+    for i, data in enumerate(rows):
+        obj = InputPurchase()
+        _assign(obj, data)
+        _stamp(obj, actor, provenance, True)
+        objs.append(obj)
+        try:
+            _full_clean(obj, f"rows.{i}.", exclude=["family", "plot", "created_by"])
+        except ValidationError as exc:
+            for key, errs in exc.error_dict.items():
+                errors.setdefault(key, []).extend(errs)
+    family_ids = {o.family_id for o in objs}
+    check_families_scope(actor, family_ids)
+    check_can_record(actor)
+    known = set(Family.objects.filter(pk__in=family_ids).values_list("pk", flat=True))
+    plot_family = dict(Plot.objects.filter(pk__in={o.plot_id for o in objs if o.plot_id}).values_list("pk", "family_id"))
+    for i, obj in enumerate(objs):
+        if obj.family_id not in known:
+            errors.setdefault(f"rows.{i}.family", []).append(
+                ValidationError(_("Esta familia no existe."), code="invalid"))
+        elif obj.plot_id is not None and plot_family.get(obj.plot_id) != obj.family_id:
+            errors.setdefault(f"rows.{i}.plot", []).append(
+                ValidationError(_("La parcela no es de esta familia."), code="other_family"))
+    if errors:
+        raise ValidationError(errors)
+    return audit.bulk_create(InputPurchase, objs)
 
 
 def check_member_of_family(log: LabourLog) -> None:

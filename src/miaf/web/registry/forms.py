@@ -10,16 +10,16 @@ from django.utils.translation import gettext_lazy as _
 
 from miaf.codes import is_family_code
 from miaf.web.accounts.scoping import families_for, groups_for
+from miaf.web.core.paging import cached_ids
 from miaf.web.registry.models import (
     Family,
-    Group,
     Language,
     Locality,
     Member,
     Municipality,
     Organisation,
 )
-from miaf.web.registry.pickers import GroupField
+from miaf.web.registry.pickers import LOCALITIES, GroupField, PickerField
 from miaf.web.registry.services import register_family, update_family
 
 #: ``<input type="date">`` only accepts ISO dates, whatever the page's language.
@@ -53,13 +53,15 @@ class ScopedFilterForm(forms.Form):
         super().__init__(data, **kwargs)
         groups = groups_for(user)
         self.fields["group"].queryset = groups
-        self.fields["organisation"].queryset = Organisation.objects.filter(groups__in=groups).distinct()
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            pk__in=cached_ids(Organisation.objects.filter(groups__in=groups).distinct()))
         # Two id subqueries, no DISTINCT: the OR of both joins multiplied groups by families per locality and
         # the DISTINCT compared every boundary; with 60,000 families it took minutes (docs/benchmarks/load.md).
-        self.fields["municipality"].queryset = Municipality.objects.filter(
+        # The ids are kept per data version: the scan of a coordinator's families still costs a second.
+        self.fields["municipality"].queryset = Municipality.objects.filter(pk__in=cached_ids(Municipality.objects.filter(
             Q(pk__in=Locality.objects.filter(group__in=groups).values("municipality_id"))
             | Q(pk__in=Locality.objects.filter(family__in=families_for(user)).values("municipality_id"))
-        ).defer("boundary")  # a choice needs the name only, not the outline
+        ))).defer("boundary")  # a choice needs the name only, not the outline
         self.is_valid()  # fills cleaned_data with the valid filters only
 
     def value(self, name: str):  # noqa: ANN201
@@ -114,13 +116,14 @@ class FamilyForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs) -> None:  # noqa: ANN001
         super().__init__(*args, **kwargs)
-        self.fields["locality"].queryset = Locality.objects.select_related("municipality")
+        # Thousands of localities: a picker, not a <select> that also loaded every municipality's outline.
+        self.fields["locality"] = PickerField.replacing(self.fields["locality"], LOCALITIES, LOCALITIES.scope(user))
 
 
 class FamilyCreateForm(FamilyForm):
     """A new family: its data and the working group it joins (limited to the user's groups)."""
 
-    group = forms.ModelChoiceField(label=_("Grupo de trabajo"), queryset=Group.objects.none())
+    group = GroupField(label=_("Grupo de trabajo"))  # thousands of groups: no <select> (registry/pickers.py)
     joined_on = forms.DateField(label=_("Ingresó al grupo el"), widget=ISO_DATE, validators=[not_in_future])
 
     def __init__(self, *args, user=None, **kwargs) -> None:  # noqa: ANN001

@@ -13,6 +13,7 @@ from miaf.web.accounts.models import Profile
 from miaf.web.accounts.scoping import groups_for, organisations_for
 from miaf.web.registry.forms import ISO_DATE, not_in_future
 from miaf.web.registry.models import Group, Locality, Municipality, Organisation, OrganisationKind
+from miaf.web.registry.pickers import GROUPS, LOCALITIES, GroupField, PickerField, PickerMultipleField
 from miaf.web.registry.services import assignable_groups, is_admin, own_osc, producer_organisations
 
 
@@ -43,7 +44,7 @@ class GroupForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs) -> None:  # noqa: ANN001
         super().__init__(*args, **kwargs)
         self.fields["producer_organisation"].queryset = producer_organisations(user)
-        self.fields["locality"].queryset = Locality.objects.select_related("municipality")
+        self.fields["locality"] = PickerField.replacing(self.fields["locality"], LOCALITIES, LOCALITIES.scope(user))
         self.fields["formed_on"].validators.append(not_in_future)
 
 
@@ -62,22 +63,20 @@ class LocalityForm(forms.ModelForm):
 
 
 class PromoterGroupsForm(forms.Form):
-    groups = forms.ModelMultipleChoiceField(
-        label=_("Grupos asignados"), queryset=Group.objects.none(), required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    # An OSC accompanies thousands of groups: pickers (one per assigned group), not a checkbox per group.
+    groups = PickerMultipleField(label=_("Grupos asignados"), source=GROUPS, required=False)
 
     def __init__(self, *args, user=None, profile: Profile, **kwargs) -> None:  # noqa: ANN001
         super().__init__(*args, **kwargs)
-        self.fields["groups"].queryset = assignable_groups(user, profile).order_by("producer_organisation__name", "name")
+        self.fields["groups"].queryset = assignable_groups(user, profile)
         self.fields["groups"].initial = list(profile.groups.values_list("pk", flat=True))
 
 
 class MoveFamilyForm(forms.Form):
-    group = forms.ModelChoiceField(label=_("Nuevo grupo de trabajo"), queryset=Group.objects.none())
+    group = GroupField(label=_("Nuevo grupo de trabajo"))
     joined_on = forms.DateField(label=_("Ingresa al nuevo grupo el"), widget=ISO_DATE, validators=[not_in_future])
 
-    def __init__(self, *args, user=None, current: Group | None = None, **kwargs) -> None:  # noqa: ANN001
+    def __init__(self, *args, user=None, **kwargs) -> None:  # noqa: ANN001
         super().__init__(*args, **kwargs)
-        groups = groups_for(user)
-        self.fields["group"].queryset = groups.exclude(pk=current.pk) if current else groups
+        # The current group stays valid here: the use case then says "the family is already in that group".
+        self.fields["group"].queryset = groups_for(user)

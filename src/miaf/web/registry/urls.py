@@ -8,6 +8,7 @@ app_name = "registry"
 urlpatterns = [
     path("grupos/", views.group_list, name="group_list"),
     path("grupos/opciones/", views.group_options, name="group_options"),
+    path("opciones/<slug:source>/", views.picker_options, name="picker_options"),
     path("grupos/nuevo/", views_office.group_form, name="group_create"),
     path("grupos/<int:pk>/editar/", views_office.group_form, name="group_edit"),
     path("familias/", views.family_list, name="family_list"),

@@ -9,9 +9,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, FloatField, IntegerField, OuterRef, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.dates import MONTHS
@@ -20,6 +19,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from miaf.geo import MEXICO_BBOX
 from miaf.web.accounts.scoping import can_edit, families_for, groups_for, require_personal_data, scoped
+from miaf.web.core.paging import CountedPaginator
 from miaf.web.plots.models import Plot
 from miaf.web.records.models import Harvest, LedgerEntry
 from miaf.web.registry.forms import (
@@ -55,7 +55,7 @@ def list_page(request: HttpRequest, qs, form, template: str, partial: str, rows=
     needs to order and filter. At scale the columns (subqueries per row, outlines) must not be computed for
     the thousands of rows an OFFSET skips (page 200 of the family list: 5 s, docs/benchmarks/load.md).
     """
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = page.object_list
     if rows is not None:
         ids = list(shown.values_list("pk", flat=True))
@@ -210,16 +210,25 @@ def family_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 
-# ---------------------------------------------------------------------------------------------- group picker
+# ---------------------------------------------------------------------------------------------- pickers
+
+
+@login_required
+def picker_options(request: HttpRequest, source: str) -> HttpResponse:
+    """A picker's suggestions (registry/pickers.py): ``<option>``s of at most 20 rows of the user's scope
+    matching ``q`` (or the picker's own parameter, its field's name)."""
+    from miaf.web.registry.pickers import SOURCES, suggestions
+
+    picker = SOURCES.get(source)
+    if picker is None:
+        raise Http404
+    text = request.GET.get("q") or next((v for v in request.GET.values() if v), "")
+    options = suggestions(picker, picker.scope(request.user), text[:160])
+    return render(request, "registry/_picker_options.html", {"options": options})
 
 
 @login_required
 def group_options(request: HttpRequest) -> HttpResponse:
-    """The group picker's suggestions (registry/pickers.py): ``<option>``s of at most 20 groups of the user's
-    scope matching ``q`` (or ``group``, the picker's own parameter). Group names only, as every role's filters
-    already show them."""
-    from miaf.web.registry.pickers import suggestions
-
-    text = request.GET.get("q") or request.GET.get("group") or ""
-    options = suggestions(groups_for(request.user), text[:160])
-    return render(request, "registry/_group_options.html", {"options": options})
+    """The group picker's suggestions at their first address (group names only, as every role's filters
+    already show them)."""
+    return picker_options(request, "grupos")

@@ -164,7 +164,7 @@ def family_move(request: HttpRequest, pk: int) -> HttpResponse:
     family = get_object_or_404(families_for(request.user), pk=pk)
     require_editor(request.user)
     current = family.current_membership
-    form = MoveFamilyForm(request.POST or None, user=request.user, current=current.group if current else None)
+    form = MoveFamilyForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.move_family(request.user, family, form.cleaned_data["group"], form.cleaned_data["joined_on"])

@@ -87,7 +87,7 @@ def _advances(rng: np.random.Generator) -> tuple[int, int]:
     from miaf.household.calendar import household_calendar
     from miaf.web.trade.models import Advance, Repayment
     from miaf.web.trade.sales import _ledger
-    from miaf.web.trade.services import current_group
+    from miaf.web.trade.services import current_organisations
 
     fams = list(_demo_families().values_list("pk", flat=True))
     if not fams:
@@ -96,32 +96,33 @@ def _advances(rng: np.random.Generator) -> tuple[int, int]:
     if not len(ledger):
         return 0, 0
     cal = household_calendar(ledger)
+    net = cal.net_month  # (G, 12), computed once: the property builds the whole matrix on every access
+    deficit = net < 0
     latest: dict[int, tuple[int, int]] = {}
-    for i in range(len(cal)):
-        f, y = int(cal.family_id[i]), int(cal.year[i])
+    for i, (f, y) in enumerate(zip(cal.family_id.tolist(), cal.year.tolist(), strict=True)):
         if f not in latest or y > latest[f][0]:
-            latest[f] = (y, i)
+            latest[f] = (int(y), i)
+    lender = current_organisations(_demo_families().values("pk"))  # one query, not one per family (100,000 at load-test scale)
     advances, repayments = [], []
     for f, (year, i) in sorted(latest.items()):
-        months = np.flatnonzero(cal.deficit[i])
+        months = np.flatnonzero(deficit[i])
         if not months.size or rng.random() >= ADVANCE_SHARE:
             continue
-        group = current_group(f)
-        if group is None:
+        if int(f) not in lender:
             continue
         m = int(months[0]) + 1
-        amount = Decimal(100 * math.ceil(-float(cal.net_month[i, m - 1]) / 100))
+        amount = Decimal(100 * math.ceil(-float(net[i, m - 1]) / 100))
         given = dt.date(year, m, 1)
-        adv = Advance(family_id=f, organisation_id=group.producer_organisation_id, given_on=given,
+        adv = Advance(family_id=int(f), organisation_id=lender[int(f)], given_on=given,
                       amount_mxn=amount, origin="demo", notes="demo: déficit del mes")
         advances.append(adv)
-    Advance.objects.bulk_create(advances)
+    Advance.objects.bulk_create(advances, batch_size=2000)
     today = dt.date.today()
     for adv in Advance.objects.filter(family__origin="demo"):
         paid_on = min(adv.given_on + dt.timedelta(days=90), today)
         if rng.random() < REPAID_SHARE and paid_on >= adv.given_on:
             repayments.append(Repayment(advance=adv, paid_on=paid_on, amount_mxn=adv.amount_mxn, method="harvest"))
-    Repayment.objects.bulk_create(repayments)
+    Repayment.objects.bulk_create(repayments, batch_size=2000)
     return len(advances), len(repayments)
 
 

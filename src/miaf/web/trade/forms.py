@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from miaf.web.accounts.scoping import families_for, groups_for, organisations_for
 from miaf.web.records.forms import decimal_input, integer_input, month_choices, species_queryset
 from miaf.web.registry.models import Organisation, OrganisationKind
-from miaf.web.registry.pickers import GroupField
+from miaf.web.registry.pickers import FAMILIES, GroupField, PickerField
 
 from .models import Advance, CollectivePurchase, Currency, Quality, Repayment
 
@@ -44,7 +44,7 @@ class PriceForm(forms.Form):
 
 
 class AdvanceForm(forms.Form):
-    family = forms.ModelChoiceField(label=_("Familia"), queryset=None)
+    family = PickerField(label=_("Familia"), source=FAMILIES)  # tens of thousands in reach: no <select>
     kind = forms.ChoiceField(label=_("Tipo"), choices=Advance.Kind.choices)
     given_on = forms.DateField(label=_("Fecha de entrega"), widget=date_input(), input_formats=[ISO_DATE])
     amount_mxn = forms.DecimalField(label=_("Monto [MXN]"), min_value=0, max_digits=12, decimal_places=2,
@@ -55,7 +55,7 @@ class AdvanceForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["family"].queryset = families_for(user).order_by("code")
+        self.fields["family"].queryset = families_for(user)
 
 
 class RepaymentForm(forms.Form):

@@ -93,6 +93,16 @@ def current_group(family_id: int) -> Group | None:
     return m.group if m is not None else None
 
 
+def current_organisations(family_ids) -> dict[int, int]:  # noqa: ANN001
+    """{family id: producer organisation id of its current group} for many families (ids or an id subquery;
+    one query): the rule of :func:`current_group` (the open membership, the latest joined first)."""
+    rows = Membership.objects.filter(family_id__in=family_ids, left_on__isnull=True).order_by("family_id", "-joined_on")
+    out: dict[int, int] = {}
+    for family_id, org_id in rows.values_list("family_id", "group__producer_organisation_id"):
+        out.setdefault(family_id, org_id)
+    return out
+
+
 @transaction.atomic
 def save_advance(actor: User, data: dict, instance: Advance | None = None, provenance: dict | None = None) -> Advance:
     """Record (or change) an advance or credit to a family; the lender is the family's organisation."""

@@ -87,7 +87,7 @@ def advances(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Anticipo registrado."))
                 return redirect("trade:family_advances", pk=advance.family_id)
-        elif "family" in form.errors and request.POST.get("family"):
+        elif "family" in form.errors and request.POST.get("family", "").strip().isdigit():
             raise PermissionDenied(_("Esta familia no pertenece a ningún grupo asignado a usted."))
     balances = services.family_balances(families_for(request.user))
     return render(request, "trade/advances.html", {"form": form, "balances": balances,

@@ -40,6 +40,7 @@ from miaf.web.api.schemas import (
     filters,
     responses,
 )
+from miaf.web.core.paging import cached_count
 from miaf.web.plots.models import Plot, PlotDesign
 from miaf.web.plots.services import convert_plot, register_plot
 
@@ -108,7 +109,7 @@ def list_plots(  # noqa: ANN201
 ):
     require_personal_data(request.auth)
     qs = ordered(apply_filters(plots, plots.queryset(request.auth), filters))
-    count = qs.count()
+    count = cached_count(qs)
     page = list(qs[offset : offset + limit])
     if format == "geojson":
         return {"type": "FeatureCollection", "count": count, "features": [feature(p) for p in page]}

@@ -11,6 +11,7 @@ from django.db.models import Count, Sum
 from django.http import HttpRequest
 from ninja import Router
 
+from miaf.web.accounts.scoping import role_of
 from miaf.web.api.schemas import StatsOut, responses
 from miaf.web.core import disclosure
 from miaf.web.core.figures import key_figures
@@ -28,10 +29,22 @@ def scoped_family_ids(user):  # noqa: ANN001, ANN201
 @router.get("/stats", response=responses(200, StatsOut, 401), operation_id="stats",
             summary="Aggregates: families, members, plots and hectares by system and municipality")
 def stats(request: HttpRequest):  # noqa: ANN201
+    """Cached per scope (the groups the user aggregates, and whether small cells are hidden for the role)
+    and data version, like the dashboard: at 100,000 families the aggregates take a second, and every
+    write changes the version, so an answer is never older than the dashboard's data version."""
+    from miaf.web.dashboard import cache
+
+    user = request.auth
+    protected = disclosure.applies(user)
+    # the role too: an administrator aggregates every family, a coordinator of every group only members
+    scope = f"{cache.scope_key(user)}:{role_of(user)}:{'k' + str(disclosure.k_min()) if protected else 'all'}"
+    return cache.cached("api-stats", scope, cache.data_version(), "", lambda: build_stats(user, protected))
+
+
+def build_stats(user, protected: bool) -> dict:  # noqa: ANN001
     from miaf.web.plots.models import Plot
     from miaf.web.registry.models import Family
 
-    user = request.auth
     figures = key_figures(user)
     family_ids = scoped_family_ids(user)
     families = dict(
@@ -64,7 +77,7 @@ def stats(request: HttpRequest):  # noqa: ANN201
         ]
     figures["by_municipality"] = by_municipality
     figures["area_ha"] = round(figures["area_ha"], 4)
-    if disclosure.applies(user):
+    if protected:
         _protect(figures, family_ids)
     return figures
 
