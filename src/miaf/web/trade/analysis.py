@@ -108,6 +108,24 @@ def side_selling(group_ids: Iterable[int], year: int | None = None, assumptions:
                      lambda: _side_selling(ids, year, a, personal), ttl=cache_seconds())
 
 
+def served_in_background(user, ids, year, assumptions, personal):  # noqa: ANN001, ANN201
+    """For a scope of ``background_min_families`` families or more, the analysis built in the background
+    (:func:`miaf.web.dashboard.builds.serve`: one build per data version across the server's workers, with
+    its progress) instead of in the request: a whole programme of 100,000 families takes 71 s and 5.7 GB
+    (docs/benchmarks/load.md), which held a worker until the proxy's timeout. ``None`` for smaller scopes,
+    computed in the request as before. Used by the page and the API."""
+    from miaf.web.dashboard import builds
+    from miaf.web.dashboard import cache as dashboard_cache
+    from miaf.web.dashboard.services import family_count
+
+    scope = dashboard_cache.scope_key(user)
+    if family_count(user, scope, dashboard_cache.data_version()) < dashboard_cache.param("background_min_families"):
+        return None
+    key = cache_key(ids, year, assumptions, personal)
+    return builds.serve("sidesell", scope, repr(key), data_version(), True,
+                        lambda: side_selling(ids, year=year, assumptions=assumptions, personal=personal))
+
+
 def cache_key(group_ids: Iterable[int], year: int | None, assumptions: Assumptions, personal: bool) -> tuple:
     """What makes one analysis differ from another (with :func:`data_version`, the data it read)."""
     ids = tuple(sorted({int(g) for g in group_ids}))

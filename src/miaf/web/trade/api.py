@@ -29,7 +29,7 @@ from miaf.web.api.schemas import Amount, Id, Payload, SpeciesCode, Text, choice,
 from miaf.web.catalogue.models import Species
 
 from . import needs, services
-from .analysis import Assumptions, side_selling
+from .analysis import Assumptions, served_in_background, side_selling
 from .models import (
     Advance,
     CollectivePurchase,
@@ -258,7 +258,8 @@ def create_repayment(request: HttpRequest, payload: RepaymentIn):  # noqa: ANN20
 # --------------------------------------------------------------------------- side-selling
 
 
-@router.get("/trade/sidesell", response=responses(200, dict[str, Any], 401), operation_id="trade_sidesell",
+@router.get("/trade/sidesell", response=responses(200, dict[str, Any], 401) | {202: dict[str, Any]},
+            operation_id="trade_sidesell",
             summary="Side-selling: share sold outside, effective value per channel, cash need, what-ifs")
 def sidesell(request: HttpRequest, group: int | None = None, organisation: int | None = None,  # noqa: ANN201, PLR0913
              year: int | None = None, advance_share: float | None = None, delay_months: float | None = None,
@@ -266,7 +267,10 @@ def sidesell(request: HttpRequest, group: int | None = None, organisation: int |
              deficit_rate: float | None = None, normal_rate: float | None = None,
              advance_rate: float | None = None):
     """Shares are fractions (0.6 = 60 %), rates fractions per month, values MXN/kg. Without personal-data
-    rights only aggregates of at least k families are returned."""
+    rights only aggregates of at least k families are returned. For a programme-scale scope the analysis is
+    built in the background, like ``/indicators``: ``202`` with ``"state": "pending"`` and its progress until
+    the first result exists, then ``200`` with ``"state": "stale"`` (the previous data's result) while a newer
+    one is built."""
     from dataclasses import replace
 
     groups = groups_for(request.auth)
@@ -281,8 +285,15 @@ def sidesell(request: HttpRequest, group: int | None = None, organisation: int |
         if value is not None and not (-1 < value <= 100):
             raise ValidationError({name: _("Fuera de rango.")})
     a = replace(Assumptions.defaults(), **{k: v for k, v in given.items() if v is not None})
-    return side_selling(list(groups.values_list("pk", flat=True)), year=year, assumptions=a,
-                        personal=can_see_personal_data(request.auth))
+    ids, personal = list(groups.values_list("pk", flat=True)), can_see_personal_data(request.auth)
+    served = served_in_background(request.auth, ids, year, a, personal)
+    if served is None:
+        return side_selling(ids, year=year, assumptions=a, personal=personal)
+    if served.state == "pending":
+        p = served.progress
+        return Status(202, {"state": "pending", "elapsed_s": p.elapsed_s if p else None,
+                            "error": (p.error or p.last_error) if p else ""})
+    return Status(200, {**served.value, "state": served.state})
 
 
 # --------------------------------------------------------------------------- needs, quotes, purchases

@@ -32,7 +32,7 @@ from miaf.web.records.views import put_errors
 from miaf.web.registry.models import Family, OrganisationKind
 
 from . import needs, services
-from .analysis import Assumptions, cache_key, cache_seconds, data_version, side_selling
+from .analysis import Assumptions, cache_key, cache_seconds, data_version, served_in_background, side_selling
 from .forms import AdvanceForm, PriceForm, PurchaseForm, QuoteForm, RepaymentForm, SideSellForm
 from .models import Advance, CollectivePurchase, OrganisationPrice, SupplierQuote
 
@@ -140,7 +140,13 @@ def sidesell(request: HttpRequest) -> HttpResponse:
     personal = can_see_personal_data(request.user)
     ids = _group_ids(form, request.user)
     year = form.value("year")
-    result = side_selling(ids, year=year, assumptions=assumptions, personal=personal)
+    shown = {k: (round(v * 100, 3) if k != "delay_months" else v) for k, v in assumptions.to_dict().items()}
+    served = served_in_background(request.user, ids, year, assumptions, personal)
+    if served is not None and served.state == "pending":
+        return render(request, "trade/sidesell.html", {"form": form, "r": None, "a": shown, "personal": personal,
+                                                       "building": served})
+    result = served.value if served is not None else side_selling(ids, year=year, assumptions=assumptions,
+                                                                   personal=personal)
 
     def detail() -> dict:
         """The per-group and per-family rows with their names (thousands for a programme), once per result."""
@@ -152,7 +158,9 @@ def sidesell(request: HttpRequest) -> HttpResponse:
 
     detail_html = ""
     if result["n_sales"] and not result.get("suppressed_all"):
-        rows = versioned(("sidesell-rows", cache_key(ids, year, assumptions, personal)), data_version(), detail,
+        # keyed by the version the result was computed at (an older one while a background build runs)
+        result_version = served.entry.version if served is not None else data_version()
+        rows = versioned(("sidesell-rows", cache_key(ids, year, assumptions, personal)), result_version, detail,
                          ttl=cache_seconds())
         # one page of each table (groups: ?page=, families: ?fpage=), the other table's page and the filters kept
         groups, families = page_of(request, rows["groups"], GROUPS_PER_PAGE), page_of(
@@ -161,9 +169,9 @@ def sidesell(request: HttpRequest) -> HttpResponse:
             "r": result, "personal": personal, "groups": groups.object_list, "families": families.object_list,
             "group_pager": picker(request, groups, anchor="#groups"),
             "family_pager": picker(request, families, "fpage", anchor="#families")})
-    shown = {k: (round(v * 100, 3) if k != "delay_months" else v) for k, v in assumptions.to_dict().items()}
     return render(request, "trade/sidesell.html", {"form": form, "r": result, "a": shown, "personal": personal,
-                                                   "detail_html": detail_html})
+                                                   "detail_html": detail_html,
+                                                   "building": served if served is not None and served.state == "stale" else None})
 
 
 # --------------------------------------------------------------------------- collective purchases
