@@ -791,6 +791,43 @@ PURCHASE_SHARES = TableSpec(
                    "collective = true.",
 )
 
+SUPPLIER_QUOTES = TableSpec(
+    "cotizaciones", "supplier_quotes", "Cotizaciones de proveedores", "Supplier quotes",
+    "One row per supplier's quote of an input for a working group's collective purchase (step 9: compare quality, "
+    "price and delivery before buying together).",
+    (
+        C("group", "grupo", "group", "Working group the quote was asked for.", source="group__name",
+          meaning_es="Grupo de trabajo para el que se pidió la cotización."),
+        C("quoted_on", "fecha de la cotización", "quote date", "Date of the quote.", "date", dtype="date",
+          meaning_es="Fecha de la cotización."),
+        C("item", "insumo", "item", "Input quoted, as recorded.",
+          meaning_es="Insumo cotizado, tal como se registró."),
+        C("unit", "unidad", "unit", "Unit the price is for.",
+          meaning_es="Unidad a la que corresponde el precio."),
+        C("supplier", "proveedor", "supplier", "Supplier who quoted.",
+          meaning_es="Proveedor que cotizó."),
+        C("unit_price", "precio por unidad", "unit price", "Price per unit, in `currency`.", "currency/unit",
+          dtype="real",
+          meaning_es="Precio por unidad, en `currency`."),
+        C("currency", "moneda", "currency", "Currency of the price (ISO 4217).", choices="trade.SupplierQuote.currency",
+          meaning_es="Moneda del precio (ISO 4217)."),
+        C("exchange_rate_mxn", "tipo de cambio", "exchange rate", "MXN per unit of `currency` (empty for MXN).",
+          "MXN/currency", dtype="real",
+          meaning_es="MXN por unidad de `currency` (vacío en pesos)."),
+        C("quality", "calidad", "quality", "Quality of the input as judged when quoted.",
+          choices="trade.SupplierQuote.quality",
+          meaning_es="Calidad del insumo según se juzgó al cotizar."),
+        C("delivery_days", "días de entrega", "delivery days", "Days from order to delivery.", "days",
+          dtype="integer",
+          meaning_es="Días desde el pedido hasta la entrega."),
+        C("n_purchases", "compras con esta cotización", "purchases with this quote",
+          "Collective purchases that chose this quote.", "purchases", dtype="integer",
+          meaning_es="Compras colectivas que eligieron esta cotización."),
+    ),
+    description_es="Una fila por cotización de un proveedor para la compra colectiva de un grupo de trabajo "
+                   "(paso 9: comparar calidad, precio y entrega antes de comprar en conjunto).",
+)
+
 # -- market (issue 12: the offer calendar, from its own URL /mercado/oferta/exportar/; the buyer directory, on the
 # exports page through miaf.web.market.exports.register)
 OFFER = TableSpec(

@@ -156,6 +156,7 @@ EXPORTS: dict[str, Export] = {
         Export(trade_exports.ORGANISATION_PRICES, trade_exports.organisation_prices, trade_exports.price_filter_form()),
         Export(trade_exports.ADVANCES, trade_exports.advances, MemberFilterForm),
         Export(trade_exports.PURCHASE_SHARES, trade_exports.purchase_shares, MemberFilterForm),
+        Export(trade_exports.SUPPLIER_QUOTES, trade_exports.supplier_quotes, trade_exports.quote_filter_form()),
     )
 }
 

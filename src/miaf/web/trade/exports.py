@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from miaf.web.exports.columns import ADVANCES, ORGANISATION_PRICES, PURCHASE_SHARES
+from miaf.web.exports.columns import ADVANCES, ORGANISATION_PRICES, PURCHASE_SHARES, SUPPLIER_QUOTES
 
-__all__ = ["ADVANCES", "ORGANISATION_PRICES", "PURCHASE_SHARES", "advances", "organisation_prices",
-           "price_filter_form", "purchase_shares"]
+__all__ = ["ADVANCES", "ORGANISATION_PRICES", "PURCHASE_SHARES", "SUPPLIER_QUOTES", "advances", "organisation_prices",
+           "price_filter_form", "purchase_shares", "quote_filter_form", "supplier_quotes"]
 
 
 
@@ -58,3 +58,35 @@ def price_filter_form():  # noqa: ANN201
             return qs
 
     return PriceFilterForm
+
+
+def supplier_quotes(user: Any):  # noqa: ANN201
+    """The quotes of the user's groups, with how many collective purchases chose each."""
+    from django.db.models import Count
+
+    from miaf.web.accounts.scoping import groups_for
+
+    from .models import SupplierQuote
+
+    return (SupplierQuote.objects.filter(group__in=groups_for(user)).annotate(n_purchases=Count("purchases"))
+            .order_by("group__name", "item", "quoted_on", "pk"))
+
+
+def quote_filter_form():  # noqa: ANN201
+    """The list filter of the quotes table: organisation, municipality and group of the quote's group."""
+    from miaf.web.registry.forms import ScopedFilterForm
+
+    class QuoteFilterForm(ScopedFilterForm):
+        def apply(self, qs):  # noqa: ANN001, ANN202
+            if text := (self.value("q") or "").strip():
+                qs = qs.filter(item__icontains=text) | qs.filter(supplier__icontains=text)
+            if org := self.value("organisation"):
+                qs = qs.filter(group__producer_organisation=org)
+            if mun := self.value("municipality"):
+                qs = qs.filter(group__locality__municipality=mun)
+            if group := self.value("group"):
+                qs = qs.filter(group=group)
+            return qs
+
+    return QuoteFilterForm
+
