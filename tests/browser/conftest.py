@@ -35,6 +35,40 @@ DEMO_FAMILIES = 40  # the demo's minimum is 20 (one group per municipality); 40 
 DEMO_SEED = 7
 
 
+def thread_starter(run_job, threads: list[threading.Thread], name: str, before=None):  # noqa: ANN001, ANN201
+    """A ``start_job`` for the live server's tests: the job runs ``run_job(job.pk)`` in a thread of this process
+    (appended to ``threads``, to be joined before the database is flushed) instead of a child process.
+
+    SQLite: the request thread's connection is the live server's shared in-memory database. On PostgreSQL the
+    data are committed (transactional_db), so the job opens its own connection: the request thread closes its
+    own at the end of the request. ``before(job)`` runs first, in the request thread.
+    """
+    from django.db import connections
+
+    shared = connections["default"].vendor == "sqlite"
+
+    def start_in_thread(job) -> int:  # noqa: ANN001
+        conn = connections["default"] if shared else None
+
+        def run() -> None:
+            if conn is not None:
+                connections["default"] = conn
+            try:
+                run_job(job.pk)
+            finally:
+                if conn is None:
+                    connections.close_all()
+
+        if before is not None:
+            before(job)
+        thread = threading.Thread(target=run, name=f"{name}-{job.pk}", daemon=True)
+        thread.start()
+        threads.append(thread)
+        return os.getpid()
+
+    return start_in_thread
+
+
 @pytest.fixture
 def demo_site(transactional_db, live_server, settings, tmp_path, monkeypatch):  # noqa: ANN001, ANN201
     """The live server over a 40-family demo (seed 7); report jobs run in a thread on the test connection.
@@ -43,8 +77,6 @@ def demo_site(transactional_db, live_server, settings, tmp_path, monkeypatch):  
     loaded; the demo needs it, so it is loaded again (idempotent). Serialized rollback would restore it too,
     but it fails on the content types that a plain transactional test's flush re-creates.
     """
-    from django.db import connections
-
     from miaf.web.catalogue.services import load_species_catalogue
     from miaf.web.demo import load_demo
     from miaf.web.evidence import jobs, views
@@ -57,28 +89,10 @@ def demo_site(transactional_db, live_server, settings, tmp_path, monkeypatch):  
 
     threads: list[threading.Thread] = []
 
-    shared = connections["default"].vendor == "sqlite"
-
-    def start_in_thread(job) -> int:  # noqa: ANN001
-        # SQLite: the request thread's connection is the live server's shared in-memory database. On
-        # PostgreSQL the data are committed (transactional_db), so the job opens its own connection: the
-        # request thread closes its own at the end of the request.
-        conn = connections["default"] if shared else None
-
-        def run() -> None:
-            if conn is not None:
-                connections["default"] = conn
-            try:
-                jobs.run_job(job.pk)
-            finally:
-                if conn is None:
-                    connections.close_all()
-
+    def before(job) -> None:  # noqa: ANN001
         jobs.reports_dir().mkdir(parents=True, exist_ok=True)
-        thread = threading.Thread(target=run, name=f"report-job-{job.pk}", daemon=True)
-        thread.start()
-        threads.append(thread)
-        return os.getpid()
+
+    start_in_thread = thread_starter(jobs.run_job, threads, "report-job", before)
 
     monkeypatch.setattr(views, "start_job", start_in_thread)
     yield live_server

@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, fits_the_screen
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, fits_the_screen, thread_starter
 from tests.browser.test_charts_render import drawn_charts
 
 pytestmark = [
@@ -25,8 +25,6 @@ PASSWORD = "una-clave-larga-2011"
 def site(transactional_db, live_server, settings, tmp_path, monkeypatch):  # noqa: ANN001, ANN201
     """The live server with one coordinator; started scale-up jobs run in a thread on the test connection
     (the in-memory SQLite database is not visible to a child process; tests/scaleup_web runs the real one)."""
-    from django.db import connections
-
     from miaf.web.accounts.services import create_user
     from miaf.web.registry.models import Organisation
     from miaf.web.scaleup import jobs, views
@@ -36,27 +34,13 @@ def site(transactional_db, live_server, settings, tmp_path, monkeypatch):  # noq
     Organisation.objects.create(name="Organización de prueba", short_name="OP", kind="accompanying")
     create_user("coordina", PASSWORD, "coordinator", organisation="OP")
     threads: list[threading.Thread] = []
-    shared = connections["default"].vendor == "sqlite"
 
-    def start_in_thread(job) -> int:  # noqa: ANN001
-        conn = connections["default"] if shared else None
-
-        def run() -> None:
-            if conn is not None:
-                connections["default"] = conn
-            try:
-                jobs.run_job(job.pk)
-            finally:
-                if conn is None:
-                    connections.close_all()
-
-        thread = threading.Thread(target=run, name=f"scaleup-job-{job.pk}", daemon=True)
-        thread.start()
-        threads.append(thread)
+    def record_pid(job) -> None:  # noqa: ANN001
         from miaf.web.scaleup.models import ScaleupJob
 
         ScaleupJob.objects.filter(pk=job.pk).update(pid=os.getpid())
-        return os.getpid()
+
+    start_in_thread = thread_starter(jobs.run_job, threads, "scaleup-job", record_pid)
 
     monkeypatch.setattr(views, "start_job", start_in_thread)
     yield live_server

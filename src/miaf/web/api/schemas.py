@@ -98,7 +98,7 @@ class Pagination(LimitOffsetPagination):
         from miaf.web.core.paging import cached_count
 
         if isinstance(queryset, QuerySet):
-            return cached_count(queryset.all())
+            return cached_count(queryset)
         return len(queryset)
 
 

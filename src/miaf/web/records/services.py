@@ -297,8 +297,8 @@ def save_input_purchases(actor: User, rows: list[Data], provenance: dict | None 
             for key, errs in exc.error_dict.items():
                 errors.setdefault(key, []).extend(errs)
     family_ids = {o.family_id for o in objs}
-    check_families_scope(actor, family_ids)
     check_can_record(actor)
+    check_families_scope(actor, family_ids - {None})  # a row without a family is refused below
     known = set(Family.objects.filter(pk__in=family_ids).values_list("pk", flat=True))
     plot_family = dict(Plot.objects.filter(pk__in={o.plot_id for o in objs if o.plot_id}).values_list("pk", "family_id"))
     for i, obj in enumerate(objs):

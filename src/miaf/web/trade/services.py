@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -87,18 +87,21 @@ def save_price(actor: User, data: dict, instance: OrganisationPrice | None = Non
 # --------------------------------------------------------------------------- advances and credit
 
 
+def open_memberships(family_ids) -> QuerySet:  # noqa: ANN001
+    """The open memberships of the families (ids or an id subquery), each family's latest joined first: the
+    rule of "the family's current group" for one family (:func:`current_group`) or many."""
+    return Membership.objects.filter(family_id__in=family_ids, left_on__isnull=True).order_by("family_id", "-joined_on")
+
+
 def current_group(family_id: int) -> Group | None:
-    m = (Membership.objects.filter(family_id=family_id, left_on__isnull=True)
-         .select_related("group__producer_organisation").first())
+    m = open_memberships([family_id]).select_related("group__producer_organisation").first()
     return m.group if m is not None else None
 
 
 def current_organisations(family_ids) -> dict[int, int]:  # noqa: ANN001
-    """{family id: producer organisation id of its current group} for many families (ids or an id subquery;
-    one query): the rule of :func:`current_group` (the open membership, the latest joined first)."""
-    rows = Membership.objects.filter(family_id__in=family_ids, left_on__isnull=True).order_by("family_id", "-joined_on")
+    """{family id: producer organisation id of its current group} for many families, in one query."""
     out: dict[int, int] = {}
-    for family_id, org_id in rows.values_list("family_id", "group__producer_organisation_id"):
+    for family_id, org_id in open_memberships(family_ids).values_list("family_id", "group__producer_organisation_id"):
         out.setdefault(family_id, org_id)
     return out
 
