@@ -72,6 +72,7 @@ def test_the_simulator_fits_a_phone_and_draws_its_charts(site, locale):  # noqa:
             assert fits_the_screen(page)
             page.fill("#id_dropout_pct", "-3")
             page.click("form.scaleup-form button[type=submit]")
+            page.locator(".errorlist[role=alert]").first.wait_for()  # the click returns before the answer
             assert page.locator(".errorlist[role=alert]").count() >= 1
             assert fits_the_screen(page)
             page.fill("#id_dropout_pct", "5")

@@ -26,6 +26,7 @@ pytestmark = [
 def open_from_menu(page, label: str) -> None:  # noqa: ANN001
     """Open the phone menu, unfold the section holding ``label`` and follow the link."""
     page.click(".menu-toggle")
+    assert page.get_attribute(".menu-toggle", "aria-expanded") == "true"
     link = page.locator("#mainnav a", has_text=label).first
     page.locator("#mainnav details").filter(has=page.locator("a", has_text=label)).locator("summary").click()
     assert link.bounding_box()["height"] >= 44
