@@ -9,19 +9,31 @@ through the login form with the demo password:
 * promoter (weight 2): the same over the families of her groups;
 * analyst (weight 1): the dashboard, the API's indicators and statistics, the home page (no personal data).
 
-Every response other than 2xx counts as a failure; a user waits 1–3 s between requests (think time).
+Every response other than 2xx counts as a failure; a user waits 1–3 s between requests (think time). When
+``MIAF_LOAD_TIMES`` names a file, every request is also written there (seconds since the start, name, time in
+ms, failed) for the per-minute table of ``run_load.py`` (how a cold start settles).
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import random
+import time
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 IDS: dict[str, dict[str, list[int]]] = json.loads(open(os.environ["MIAF_LOAD_IDS"]).read())  # noqa: SIM115
 PASSWORD = os.environ.get("MIAF_LOAD_PASSWORD", "milpa2011")
+START = time.monotonic()
+TIMES = csv.writer(open(os.environ["MIAF_LOAD_TIMES"], "w", newline="")) if os.environ.get("MIAF_LOAD_TIMES") else None  # noqa: SIM115
+
+
+@events.request.add_listener
+def record(name: str, response_time: float, exception: BaseException | None, **_kw: object) -> None:
+    if TIMES is not None:
+        TIMES.writerow([f"{time.monotonic() - START:.2f}", name, f"{response_time:.1f}", int(exception is not None)])
 
 
 class DemoUser(HttpUser):

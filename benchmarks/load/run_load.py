@@ -130,6 +130,26 @@ def summary(prefix: Path) -> str:
     return "\n".join([*lines, *(line(r) for r in rest), *(line(r).replace(r["Name"], "**all**") for r in agg)])
 
 
+def nearest_rank(sorted_ms: list[float], q: float) -> float:
+    """The ``q`` percentile (0-100) of already sorted values, by the nearest-rank rule."""
+    return sorted_ms[max(0, min(len(sorted_ms) - 1, -(-len(sorted_ms) * q // 100) - 1))] if sorted_ms else float("nan")
+
+
+def by_minute(times: Path) -> str:
+    """Requests, failures, median, p95 and p99 per minute of the run, from locust's request log
+    (``MIAF_LOAD_TIMES``): how a cold start settles."""
+    minutes: dict[int, list[tuple[float, int]]] = {}
+    with open(times, newline="") as f:
+        for t, _name, ms, failed in csv.reader(f):
+            minutes.setdefault(int(float(t) // 60), []).append((float(ms), int(failed)))
+    lines = ["| minute | requests | failures | median [ms] | p95 [ms] | p99 [ms] |", "|---|---|---|---|---|---|"]
+    for m in sorted(minutes):
+        ms = sorted(v for v, _f in minutes[m])
+        lines.append(f"| {m + 1} | {len(ms):,} | {sum(f for _v, f in minutes[m])} | {nearest_rank(ms, 50):.0f} | "
+                     f"{nearest_rank(ms, 95):.0f} | {nearest_rank(ms, 99):.0f} |")
+    return "\n".join(lines)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/miaf_load")
@@ -186,10 +206,12 @@ def main() -> int:
         subprocess.run([PY, "-m", "locust", "-f", str(Path(__file__).with_name("locustfile.py")), "--headless",
                         "-u", str(opts.users), "-r", str(opts.spawn_rate), "-t", opts.run_time, "--host", host,
                         "--csv", str(prefix), "--only-summary"],
-                       env={**os.environ, "MIAF_LOAD_IDS": str(ids)}, cwd=ROOT, check=False)
+                       env={**os.environ, "MIAF_LOAD_IDS": str(ids), "MIAF_LOAD_TIMES": str(opts.out / "times.csv")},
+                       cwd=ROOT, check=False)
         print(f"\nlocust ran {time.time() - t0:.0f} s; load average at the end {os.getloadavg()[0]:.1f}")
         print(*log, sep="\n")
         print(summary(prefix))
+        print("\nBy minute of the run:\n" + by_minute(opts.out / "times.csv"))
     finally:
         os.killpg(server.pid, signal.SIGTERM)  # the gunicorn we started (its own session)
         server.wait(timeout=60)
