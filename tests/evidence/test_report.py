@@ -179,6 +179,43 @@ def test_a_long_maize_table_is_cut_to_the_extremes_with_its_distribution_and_goe
     assert "10 grupos: cambio mediano +5.0 %" in text and "maiz_por_grupo.csv" in text
     assert "G09" in text and "G05" not in text
     assert "maiz_por_grupo.csv" not in report.annex_csv  # the small world's own table fitted: nothing added
-    report_module.add_maize_annex(report)
+    report_module.add_cut_tables_annex(report)
     lines = report.annex_csv["maiz_por_grupo.csv"].splitlines()
     assert lines[0] == "group,n_plots,base_year,base_kg_ha,ref_year,ref_kg_ha,gain" and len(lines) == 11
+
+
+def test_a_long_side_selling_table_is_cut_to_the_extremes_and_goes_whole_to_the_annex(small, monkeypatch):
+    """A whole programme has thousands of groups: the PDF keeps the half of ``sidesell_groups_max_rows``
+    selling most outside the organisation and the half selling least, says how the rest are spread, and the
+    whole table joins the annex; a group under k families (no figures) is in neither."""
+    from miaf.params import load_parameters
+    from miaf.web.evidence import report as report_module
+
+    real = load_parameters
+
+    def params(name):  # noqa: ANN001, ANN202
+        values = dict(real(name))
+        if name == "report":
+            values["sidesell_groups_max_rows"] = "4"
+        return values
+
+    monkeypatch.setattr(report_module, "load_parameters", params)
+    report = build(small.carla)
+    assert report.side_selling_groups_summary is None  # the small world's groups fit
+    # ten groups selling 5 %, 15 %, …, 95 % outside, and one too small to show (the shape report_section returns)
+    groups = [{"group_id": i, "name": f"Grupo {i:02d}", "n_families": 6, "suppressed": False,
+               "share_outside": 0.05 + i / 10, "share_explained_by_cash_need": 0.5} for i in range(10)]
+    report.side_selling = {**report.side_selling, "groups": [*groups, {"group_id": 99, "name": "Chico", "n_families": 2,
+                                                                        "suppressed": True}]}
+    assert [g["name"] for g in report.side_selling_groups_shown] == ["Grupo 09", "Grupo 08", "Grupo 01", "Grupo 00"]
+    s = report.side_selling_groups_summary
+    # median of 5 … 95 % in steps of 10 = 50 %; quartiles (linear) 27.5 % and 72.5 %
+    assert (s["groups"], s["shown"], s["median"], s["q1"], s["q3"]) == (10, 4, "50.0 %", "27.5 %", "72.5 %")
+    text = text_of(html_of(report))
+    assert "10 grupos: venta por fuera mediana 50.0 %" in text and "venta_por_fuera_por_grupo.csv" in text
+    assert "Grupo 09" in text and "Grupo 05" not in text and "Chico" not in text
+    report.annex_csv.pop("venta_por_fuera_por_grupo.csv", None)
+    report_module.add_cut_tables_annex(report)
+    lines = report.annex_csv["venta_por_fuera_por_grupo.csv"].splitlines()
+    assert lines[0] == "group,n_families,share_outside,share_explained_by_cash_need" and len(lines) == 11
+    assert not any("Chico" in line for line in lines)

@@ -107,12 +107,7 @@ class Report:
         """The groups of the maize table in the document: all of them up to ``maize_groups_max_rows``
         (``params/report.csv``), else the half of that with the largest change and the half with the
         smallest, in that order (the whole table goes to the annex as ``maiz_por_grupo.csv``)."""
-        limit = int(float(load_parameters("report")["maize_groups_max_rows"]))
-        if len(self.maize_groups) <= limit:
-            return self.maize_groups
-        ranked = sorted(self.maize_groups, key=lambda g: (-g["gain"], g["group"]))
-        half = max(1, limit // 2)
-        return ranked[:half] + ranked[max(half, len(ranked) - half):]
+        return extremes(self.maize_groups, "gain", "group", _max_rows("maize_groups_max_rows"))
 
     @property
     def maize_groups_summary(self) -> dict | None:
@@ -123,6 +118,29 @@ class Report:
         q1, med, q3 = np.quantile(gains, [0.25, 0.5, 0.75])
         return {"groups": len(gains), "shown": len(self.maize_groups_shown), "median": pct(med, signed=True),
                 "q1": pct(q1, signed=True), "q3": pct(q3, signed=True), "share_up": pct(float((gains > 0).mean()))}
+
+    @property
+    def side_selling_groups(self) -> list[dict]:
+        """The groups of the side-selling section with figures (groups under k families for a reader without
+        personal-data rights carry none and are left out)."""
+        return [g for g in self.side_selling.get("groups", []) if not g.get("suppressed")]
+
+    @property
+    def side_selling_groups_shown(self) -> list[dict]:
+        """The side-selling groups in the document: all up to ``sidesell_groups_max_rows`` (``params/report.csv``),
+        else the half of that selling the largest share outside the organisation and the half selling the
+        smallest (the whole table goes to the annex as ``venta_por_fuera_por_grupo.csv``)."""
+        return extremes(self.side_selling_groups, "share_outside", "name", _max_rows("sidesell_groups_max_rows"))
+
+    @property
+    def side_selling_groups_summary(self) -> dict | None:
+        """Distribution of the groups' share sold outside when the table is cut: groups, median, quartiles."""
+        rows = self.side_selling_groups
+        if len(self.side_selling_groups_shown) == len(rows):
+            return None
+        q1, med, q3 = np.quantile(np.array([g["share_outside"] for g in rows], dtype=float), [0.25, 0.5, 0.75])
+        return {"groups": len(rows), "shown": len(self.side_selling_groups_shown), "median": pct(med), "q1": pct(q1),
+                "q3": pct(q3)}
 
     def filter_rows(self) -> list[tuple[str, str]]:
         labels = {"organisation": "Organización", "municipality": "Municipio", "group": "Grupo", "year": "Año",
@@ -215,11 +233,30 @@ def maize_by_group(ctx: Context, k: int | None = None) -> list[dict]:
     return rows
 
 
-def add_maize_annex(report: Report) -> None:
-    """When the document shows only part of the maize table, the whole table joins the annex."""
+def _max_rows(key: str) -> int:
+    return int(float(load_parameters("report")[key]))
+
+
+def extremes(rows: list[dict], value: str, name: str, limit: int) -> list[dict]:
+    """All ``rows`` when there are at most ``limit``, else the half of ``limit`` with the largest ``value`` and
+    the half with the smallest, in that order (ties by ``name``): a per-group table cut to one page."""
+    if len(rows) <= limit:
+        return rows
+    ranked = sorted(rows, key=lambda g: (-g[value], g[name]))
+    half = max(1, limit // 2)
+    return ranked[:half] + ranked[max(half, len(ranked) - half):]
+
+
+def add_cut_tables_annex(report: Report) -> None:
+    """When the document shows only part of a per-group table (maize, side-selling), the whole table joins
+    the annex."""
     if report.maize_groups_summary is not None:
         cols = ["group", "n_plots", "base_year", "base_kg_ha", "ref_year", "ref_kg_ha", "gain"]
         report.annex_csv["maiz_por_grupo.csv"] = pd.DataFrame(report.maize_groups)[cols].to_csv(index=False)
+    if report.side_selling_groups_summary is not None:
+        cols = ["name", "n_families", "share_outside", "share_explained_by_cash_need"]
+        table = pd.DataFrame(report.side_selling_groups)[cols].rename(columns={"name": "group"})
+        report.annex_csv["venta_por_fuera_por_grupo.csv"] = table.to_csv(index=False)
 
 
 def _key_figures(res, split, tables) -> list[dict]:  # noqa: ANN001
@@ -647,7 +684,7 @@ def build_report(user, filters: IndicatorFilters | dict | None = None, progress:
     progress(86, "diccionario y anexo anonimizado")
     report.dictionary = _dictionary()
     report.annex, report.annex_csv = _annex(ctx, filters, date, withhold=few_families)
-    add_maize_annex(report)
+    add_cut_tables_annex(report)
     if info is not None:
         report.disclosure = {**info.summary(), "text": disclosure.hidden_text(disclosure.SMALL_CELL, k)}
     progress(90, "informe listo para dar formato")
