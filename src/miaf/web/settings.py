@@ -120,6 +120,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A read whose database connection was lost (a PostgreSQL restart) is answered again on a new one.
+    "miaf.web.core.middleware.retry_reads_after_a_lost_database",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages compressed on the wire (a family page: 33 KB → about 8 KB on a 400 kbit/s line). Django's
     # GZipMiddleware mitigates BREACH (random filename padding) and the CSRF token is masked per response.
@@ -236,6 +238,8 @@ MIAF_SCALEUP_JOBS_PER_USER = int(os.environ.get("MIAF_SCALEUP_JOBS_PER_USER", 1)
 MIAF_SCALEUP_MAX_UNITS = int(os.environ.get("MIAF_SCALEUP_MAX_UNITS", 200_000))
 MIAF_SCALEUP_MAX_DRAWS = int(os.environ.get("MIAF_SCALEUP_MAX_DRAWS", 200))
 #: Upload folders (import previews never confirmed) older than this are deleted [hours].
+# How long a read that lost its database connection waits for the server before giving up (core.middleware).
+MIAF_DB_RETRY_WAIT_S = float(os.environ.get("MIAF_DB_RETRY_WAIT_S", 10))
 MIAF_UPLOAD_MAX_AGE_HOURS = float(os.environ.get("MIAF_UPLOAD_MAX_AGE_HOURS", 24))
 
 SESSION_COOKIE_HTTPONLY = True
