@@ -27,13 +27,20 @@ from locust import HttpUser, between, events, task
 IDS: dict[str, dict[str, list[int]]] = json.loads(open(os.environ["MIAF_LOAD_IDS"]).read())  # noqa: SIM115
 PASSWORD = os.environ.get("MIAF_LOAD_PASSWORD", "milpa2011")
 START = time.monotonic()
-TIMES = csv.writer(open(os.environ["MIAF_LOAD_TIMES"], "w", newline="")) if os.environ.get("MIAF_LOAD_TIMES") else None  # noqa: SIM115
+TIMES_FILE = open(os.environ["MIAF_LOAD_TIMES"], "w", newline="") if os.environ.get("MIAF_LOAD_TIMES") else None  # noqa: SIM115
+TIMES = csv.writer(TIMES_FILE) if TIMES_FILE else None
 
 
 @events.request.add_listener
 def record(name: str, response_time: float, exception: BaseException | None, **_kw: object) -> None:
     if TIMES is not None:
         TIMES.writerow([f"{time.monotonic() - START:.2f}", name, f"{response_time:.1f}", int(exception is not None)])
+
+
+@events.quitting.add_listener
+def close_times(**_kw: object) -> None:
+    if TIMES_FILE is not None:
+        TIMES_FILE.close()  # written out before run_load.py reads it
 
 
 class DemoUser(HttpUser):

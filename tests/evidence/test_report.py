@@ -150,20 +150,22 @@ def test_report_of_an_empty_scope_still_renders(small):
     assert report.uncertainty["available"] is False
 
 
-def test_a_long_maize_table_is_cut_to_the_extremes_with_its_distribution_and_goes_whole_to_the_annex(
-        small, monkeypatch):
+def with_report_parameters(monkeypatch, **values: str):  # noqa: ANN001, ANN201
+    """The evidence report module, reading ``params/report.csv`` with ``values`` in place of the table's."""
     from miaf.params import load_parameters
     from miaf.web.evidence import report as report_module
 
-    real = load_parameters
-
     def params(name):  # noqa: ANN001, ANN202
-        values = dict(real(name))
-        if name == "report":
-            values["maize_groups_max_rows"] = "4"
-        return values
+        table = dict(load_parameters(name))
+        return {**table, **values} if name == "report" else table
 
     monkeypatch.setattr(report_module, "load_parameters", params)
+    return report_module
+
+
+def test_a_long_maize_table_is_cut_to_the_extremes_with_its_distribution_and_goes_whole_to_the_annex(
+        small, monkeypatch):
+    report_module = with_report_parameters(monkeypatch, maize_groups_max_rows="4")
     report = build(small.carla)
     # ten groups with changes -40 %, -30 %, …, +50 % (hand-made rows in the shape maize_by_group returns)
     report.maize_groups = [{"group": f"G{i:02d}", "base_year": "2011", "ref_year": "2016", "base_kg_ha": 1000.0,
@@ -188,18 +190,7 @@ def test_a_long_side_selling_table_is_cut_to_the_extremes_and_goes_whole_to_the_
     """A whole programme has thousands of groups: the PDF keeps the half of ``sidesell_groups_max_rows``
     selling most outside the organisation and the half selling least, says how the rest are spread, and the
     whole table joins the annex; a group under k families (no figures) is in neither."""
-    from miaf.params import load_parameters
-    from miaf.web.evidence import report as report_module
-
-    real = load_parameters
-
-    def params(name):  # noqa: ANN001, ANN202
-        values = dict(real(name))
-        if name == "report":
-            values["sidesell_groups_max_rows"] = "4"
-        return values
-
-    monkeypatch.setattr(report_module, "load_parameters", params)
+    report_module = with_report_parameters(monkeypatch, sidesell_groups_max_rows="4")
     report = build(small.carla)
     assert report.side_selling_groups_summary is None  # the small world's groups fit
     # ten groups selling 5 %, 15 %, …, 95 % outside, and one too small to show (the shape report_section returns)
